@@ -1,0 +1,5 @@
+/** CPU backend on the Vector API ({@code jdk.incubator.vector}). */
+module org.jgrad.backend.cpu {
+    requires org.jgrad.core;
+    requires jdk.incubator.vector;
+}
