@@ -1,0 +1,67 @@
+package org.jgrad.spi;
+
+import org.jgrad.DType;
+
+/**
+ * The primitive kernels a backend implements. Kernels know nothing of gradients, broadcasting rules or
+ * validation: core has already checked shapes, dtypes and index ranges, expanded broadcast operands to the
+ * output's shape (stride 0) and allocated the output. Every {@code out} is a fresh view that aliases no input.
+ * Operands may have any non-negative strides and offsets.
+ */
+public interface Backend {
+
+    /** The name of the backend, as {@code Device} reports it. */
+    String name();
+
+    /** A zero-filled storage of {@code size} elements. */
+    Storage allocate(DType dtype, int size);
+
+    /** A storage holding a copy of {@code data}: {@code float[]} (F32), {@code double[]} (F64), {@code int[]} (I32) or {@code byte[]} (I8, BOOL). */
+    Storage upload(DType dtype, Object data);
+
+    /** A copy of the whole storage as the Java array type {@link #upload} takes for its dtype. */
+    Object download(Storage storage);
+
+    /**
+     * {@code dst[i] = convert(src[i])} for two views of the same shape. Float to integer truncates toward zero
+     * and saturates; anything to BOOL is {@code x != 0}. {@code dst} may be a strided view but never overlaps itself.
+     */
+    void copy(View src, View dst);
+
+    /** {@code dst[i] = value}, converted to dst's dtype as {@link #copy} converts. */
+    void fill(View dst, double value);
+
+    /** {@code out[i] = op(x[i])}; x and out have the same dtype and shape. */
+    void unary(UnaryOp op, View x, View out);
+
+    /** {@code out[i] = op(a[i], b[i])}; a and b have the same dtype, all three the same shape. */
+    void binary(BinaryOp op, View a, View b, View out);
+
+    /** {@code out[i] = mask[i] ? a[i] : b[i]}; mask is BOOL, a, b and out share a dtype; all have one shape. */
+    void where(View mask, View a, View b, View out);
+
+    /**
+     * Reduces the trailing {@code reducedDims} dimensions of {@code x}: out's shape is x's leading dimensions.
+     * ARGMAX/ARGMIN write I32; SUM writes out's dtype (which may be wider than x's); the others x's dtype.
+     * Reduced blocks are never empty for MAX, MIN, ARGMAX, ARGMIN.
+     */
+    void reduce(ReduceOp op, View x, int reducedDims, View out);
+
+    /** Batched matrix product {@code out[b] = a[b] · b[b]} for a {@code [B, M, K]}, b {@code [B, K, N]}, out {@code [B, M, N]}. */
+    void matmul(View a, View b, View out);
+
+    /**
+     * {@code out[i] = x[i with i[axis] replaced by index[i]]}; index is I32 with out's shape, and x has out's
+     * shape in every dimension but {@code axis}. Every index is in range.
+     */
+    void gather(View x, int axis, View index, View out);
+
+    /**
+     * {@code dst[i with i[axis] replaced by index[i]] += src[i]} for every i of src's shape, accumulating
+     * duplicates; index is I32 with src's shape. dst is mutated in place. Every index is in range.
+     */
+    void scatterAdd(View dst, int axis, View index, View src);
+
+    /** Fills out with {@code dist} draws: element {@code k} in row-major order is {@link Philox}'s number for counter {@code offset + k}. */
+    void random(Distribution dist, long seed, long offset, View out);
+}

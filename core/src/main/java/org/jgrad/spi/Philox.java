@@ -1,0 +1,59 @@
+package org.jgrad.spi;
+
+/**
+ * Philox-4x32-10 (Salmon et al., "Parallel random numbers: as easy as 1, 2, 3", SC 2011), the counter-based
+ * generator every backend uses so that a seed gives the same numbers everywhere. Each element's number depends
+ * only on (seed, counter), never on the order elements are computed in.
+ *
+ * <p>Counter {@code c} is the block {@code (lo32(c), hi32(c), 0, 0)}, the key is {@code (lo32(seed), hi32(seed))}.
+ * Uniform F32 takes the top 24 bits of word 0; uniform F64 takes 53 bits of words 0 and 1; normal uses
+ * Box–Muller with u1 ∈ (0, 1] from words 0–1 and u2 ∈ [0, 1) from words 2–3, computed in double.
+ */
+public final class Philox {
+    private static final int M0 = 0xD2511F53, M1 = 0xCD9E8D57, W0 = 0x9E3779B9, W1 = 0xBB67AE85;
+
+    private Philox() {
+    }
+
+    /** The four 32-bit output words for one counter. */
+    public static int[] block(long seed, long counter) {
+        int c0 = (int) counter, c1 = (int) (counter >>> 32), c2 = 0, c3 = 0;
+        int k0 = (int) seed, k1 = (int) (seed >>> 32);
+        for (int round = 0; round < 10; round++) {
+            long p0 = (M0 & 0xFFFFFFFFL) * (c0 & 0xFFFFFFFFL);
+            long p1 = (M1 & 0xFFFFFFFFL) * (c2 & 0xFFFFFFFFL);
+            int n0 = (int) (p1 >>> 32) ^ c1 ^ k0;
+            int n2 = (int) (p0 >>> 32) ^ c3 ^ k1;
+            c1 = (int) p1;
+            c3 = (int) p0;
+            c0 = n0;
+            c2 = n2;
+            k0 += W0;
+            k1 += W1;
+        }
+        return new int[] {c0, c1, c2, c3};
+    }
+
+    /** Uniform on [0, 1) with 24 random bits: the F32 draw. */
+    public static float uniformF32(long seed, long counter) {
+        return (block(seed, counter)[0] >>> 8) * 0x1.0p-24f;
+    }
+
+    /** Uniform on [0, 1) with 53 random bits: the F64 draw. */
+    public static double uniformF64(long seed, long counter) {
+        int[] w = block(seed, counter);
+        return bits53(w[0], w[1]) * 0x1.0p-53;
+    }
+
+    /** Standard normal (computed in double; the F32 draw is this value rounded). */
+    public static double normal(long seed, long counter) {
+        int[] w = block(seed, counter);
+        double u1 = (bits53(w[0], w[1]) + 1) * 0x1.0p-53;
+        double u2 = bits53(w[2], w[3]) * 0x1.0p-53;
+        return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+    }
+
+    private static long bits53(int hi, int lo) {
+        return ((hi & 0xFFFFFFFFL) << 21) | ((lo & 0xFFFFFFFFL) >>> 11);
+    }
+}
