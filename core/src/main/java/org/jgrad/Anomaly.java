@@ -26,7 +26,10 @@ final class Anomaly {
 
     private static int firstNonFinite(Tensor t) {
         if (!t.dtype().isFloating()) return -1;
-        double[] v = t.toDoubleArray();
+        double[] v;
+        try (var quiet = Grad.setAnomaly(false)) {     // reading an F32 tensor casts it: that cast must not check again
+            v = t.toDoubleArray();
+        }
         for (int i = 0; i < v.length; i++) if (!Double.isFinite(v[i])) return i;
         return -1;
     }

@@ -23,6 +23,8 @@ public final class Autograd {
     /**
      * The gradients of {@code output} with respect to each of {@code inputs} (null where {@code output} does not
      * depend on one), given the gradient {@code gradOutput} of output (null: output must have one element, seed 1).
+     * {@code createGraph} implies {@code retainGraph}, as in {@link Tensor#backward(Tensor, boolean, boolean)}: the
+     * recorded gradients refer to the forward graph, so differentiating them again goes through it.
      */
     public static Tensor[] grad(Tensor output, Tensor gradOutput, List<Tensor> inputs, boolean retainGraph,
             boolean createGraph) {
@@ -33,7 +35,7 @@ public final class Autograd {
                 throw Errors.arg("grad", "input " + Errors.describe(t) + " does not require grad");
             wanted.add(key(t));
         }
-        run(output, gradOutput, retainGraph, createGraph, wanted, captured);
+        run(output, gradOutput, retainGraph || createGraph, createGraph, wanted, captured);
         Tensor[] out = new Tensor[inputs.size()];
         for (int i = 0; i < out.length; i++) out[i] = captured.get(key(inputs.get(i)));
         return out;
@@ -73,9 +75,13 @@ public final class Autograd {
                 for (Node node : reverseTopological(output.gradFn)) {
                     Tensor g = pending.remove(node);
                     if (g == null) continue;
-                    g = applyHooks(node.outputHooks, g);
+                    g = applyHooks(node.outputHooks, g, node.op);
                     if (wanted != null && wanted.contains(node)) captured.put(node, g);
-                    Tensor[] grads = node.backward(g);
+                    Tensor[] grads;
+                    // the ops inside a rule are not checked one by one: its result is, and names the op it belongs to
+                    try (var rule = Grad.setAnomaly(false)) {
+                        grads = node.backward(g);
+                    }
                     if (Grad.isAnomalyDetection()) Anomaly.checkBackward(node.op, g, grads);
                     if (!retainGraph) node.release();
                     for (int i = 0; i < node.inputs.length; i++) {
@@ -88,7 +94,7 @@ public final class Autograd {
                 }
             }
             for (var e : leaves.entrySet()) {
-                Tensor leaf = e.getKey(), g = applyHooks(leaf.hooks, e.getValue());
+                Tensor leaf = e.getKey(), g = applyHooks(leaf.hooks, e.getValue(), null);
                 if (wanted != null) {
                     if (wanted.contains(leaf)) captured.put(leaf, g);
                 } else {
@@ -99,10 +105,15 @@ public final class Autograd {
         }
     }
 
-    private static Tensor applyHooks(List<UnaryOperator<Tensor>> hooks, Tensor g) {
+    /** op: the op that made the hooked tensor, null for a leaf. A reshaped gradient would broadcast silently. */
+    private static Tensor applyHooks(List<UnaryOperator<Tensor>> hooks, Tensor g, String op) {
         if (hooks == null) return g;
         for (UnaryOperator<Tensor> h : hooks) {
             Tensor r = h.apply(g);
+            if (r != null && !Arrays.equals(r.layout.shape(), g.layout.shape()))
+                throw Errors.arg(op == null ? "registerHook" : op, "a hook on " + (op == null ? "a leaf" : "the output of '"
+                        + op + "'") + " returned gradient " + Errors.describe(r) + " for the gradient " + Errors.describe(g)
+                        + "; a hook must keep the gradient's shape");
             if (r != null) g = r;
         }
         return g;

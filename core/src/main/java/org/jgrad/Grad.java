@@ -45,6 +45,11 @@ public final class Grad {
         return set(ANOMALY, true);
     }
 
+    /** Sets anomaly detection to {@code on} until the scope closes: its own checks read tensors without checking. */
+    static Scope setAnomaly(boolean on) {
+        return set(ANOMALY, on);
+    }
+
     /** Sets grad mode to {@code on} until the scope closes: what backward uses to honour createGraph. */
     static Scope setEnabled(boolean on) {
         return set(ENABLED, on);

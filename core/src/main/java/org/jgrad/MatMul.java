@@ -1,6 +1,7 @@
 package org.jgrad;
 
 import java.util.Arrays;
+import org.jgrad.spi.Layout;
 
 /** Matrix products: every case reduces to one batched kernel {@code [B, M, K] · [B, K, N]}. */
 final class MatMul {
@@ -29,8 +30,9 @@ final class MatMul {
         int[] outShape = Arrays.copyOf(batch, batch.length + 2);
         outShape[batch.length] = m;
         outShape[batch.length + 1] = n;
-        Tensor x = a.expand(concat(batch, m, ka)).reshape(-1, m, ka);
-        Tensor y = b.expand(concat(batch, ka, n)).reshape(-1, ka, n);
+        int nb = Layout.numel(batch);     // not -1: it cannot be inferred when m or k is 0
+        Tensor x = a.expand(concat(batch, m, ka)).reshape(nb, m, ka);
+        Tensor y = b.expand(concat(batch, ka, n)).reshape(nb, ka, n);
         return batched(x, y).reshape(outShape);
     }
 

@@ -17,8 +17,11 @@ public final class Philox {
 
     /** The four 32-bit output words for one counter. */
     public static int[] block(long seed, long counter) {
-        int c0 = (int) counter, c1 = (int) (counter >>> 32), c2 = 0, c3 = 0;
-        int k0 = (int) seed, k1 = (int) (seed >>> 32);
+        return block((int) counter, (int) (counter >>> 32), 0, 0, (int) seed, (int) (seed >>> 32));
+    }
+
+    /** Philox-4x32-10 of the full 128-bit counter {@code (c0, c1, c2, c3)} under the key {@code (k0, k1)}. */
+    static int[] block(int c0, int c1, int c2, int c3, int k0, int k1) {
         for (int round = 0; round < 10; round++) {
             long p0 = (M0 & 0xFFFFFFFFL) * (c0 & 0xFFFFFFFFL);
             long p1 = (M1 & 0xFFFFFFFFL) * (c2 & 0xFFFFFFFFL);

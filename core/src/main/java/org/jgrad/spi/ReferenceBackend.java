@@ -98,13 +98,20 @@ public final class ReferenceBackend implements Backend {
     }
 
     /**
-     * erf by the series {@code erf(x) = 2/√π · e^(−x²) · Σ (2x²)^n x / (1·3·…·(2n+1))}, whose terms are all
-     * positive (no cancellation), so it is accurate to a few ulps; erf(x) rounds to ±1 in double beyond |x| = 6.
+     * erf to within a few ulps. Below |x| = 2: the series {@code 2/√π · e^(−x²) · Σ (2x²)^n x / (1·3·…·(2n+1))},
+     * whose terms are all positive (no cancellation). From 2 on: {@code 1 − erfc(x)} with erfc from its continued
+     * fraction {@code e^(−x²)/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …))))}, which converges fast there and is
+     * where the series loses accuracy to rounding in its ~70 terms.
      */
     static double erf(double x) {
         if (Double.isNaN(x)) return x;
         double a = Math.abs(x);
         if (a >= 6) return Math.copySign(1, x);
+        if (a >= 2) {
+            double f = a;
+            for (int n = 80; n >= 1; n--) f = a + (n / 2.0) / f;
+            return Math.copySign(1 - Math.exp(-a * a) / Math.sqrt(Math.PI) / f, x);
+        }
         double term = a, sum = a, x2 = 2 * a * a;
         for (int n = 1; term > sum * 1e-17; n++) {
             term *= x2 / (2 * n + 1);
@@ -235,7 +242,7 @@ public final class ReferenceBackend implements Backend {
 
     private HeapStorage heap(Storage s) {
         if (s instanceof HeapStorage h && h.backend() == this) return h;
-        throw new IllegalArgumentException("reference backend: storage of backend '" + s.backend().name()
-                + "' passed to the reference backend");
+        throw new IllegalArgumentException("reference backend: got a storage owned by another backend instance ('"
+                + s.backend().name() + "'); move the tensor with to(Device) first");
     }
 }
