@@ -15,7 +15,9 @@ public final class Functional {
     /** {@code exp(x − max) / Σ exp(x − max)} along {@code axis}. */
     public static Tensor softmax(Tensor x, int axis) {
         int[] a = {Errors.axis("softmax", axis, x.rank())};
-        Tensor e = x.sub(x.detach().max(a, true)).exp();
+        // an empty axis has no maximum to shift by; the result is empty anyway
+        Tensor m = x.size(a[0]) == 0 ? Tensor.zerosLike(x.detach().sum(a, true)) : x.detach().max(a, true);
+        Tensor e = x.sub(m).exp();
         return e.div(e.sum(a, true));
     }
 
@@ -203,7 +205,7 @@ public final class Functional {
         Window w = Window.of("avgPool2d", x, kernel, stride, padding, new int[] {1, 1});
         Tensor sum = w.windows(x.pad(w.pw, w.pw, w.ph, w.ph)).sum(4, 5);
         if (countIncludePad || (w.ph == 0 && w.pw == 0)) return sum.div(w.kh * w.kw);
-        Tensor ones = Tensor.onesLike(x.detach().narrow(0, 0, 1).narrow(1, 0, 1));
+        Tensor ones = Factories.full(x.device, x.dtype(), 1, 1, 1, x.size(2), x.size(3));    // N or C may be 0
         return sum.div(w.windows(ones.pad(w.pw, w.pw, w.ph, w.ph)).sum(4, 5));
     }
 
@@ -249,6 +251,8 @@ public final class Functional {
     /** Rows of {@code weight [V, D]} picked by I32 indices of any shape: shape {@code indices.shape + [D]}. */
     public static Tensor embedding(Tensor indices, Tensor weight) {
         if (weight.rank() != 2) throw Errors.arg("embedding", "weight must be [V, D], got " + Errors.describe(weight));
+        if (indices.dtype() != DType.I32) throw Errors.arg("embedding", "indices must be I32, got " + Errors.describe(indices));
+        Structure.checkRange("embedding", indices, weight.size(0), "the rows of weight " + Errors.describe(weight));
         int[] shape = Arrays.copyOf(indices.layout.shape(), indices.rank() + 1);
         shape[indices.rank()] = weight.size(1);
         return weight.indexSelect(0, indices.reshape(-1)).reshape(shape);

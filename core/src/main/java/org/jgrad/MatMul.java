@@ -25,7 +25,13 @@ final class MatMul {
         if (b.rank() == 1) return matmul(a, b.unsqueeze(1)).squeeze(-1);
         if (a.rank() == 1) return matmul(a.unsqueeze(0), b).squeeze(-2);
         int[] as = a.layout.shape(), bs = b.layout.shape();
-        int[] batch = Views.broadcastShapes("matmul", Arrays.copyOf(as, as.length - 2), Arrays.copyOf(bs, bs.length - 2));
+        int[] batch;
+        try {
+            batch = Views.broadcastShapes("batch", Arrays.copyOf(as, as.length - 2), Arrays.copyOf(bs, bs.length - 2));
+        } catch (IllegalArgumentException e) {
+            throw Errors.arg("matmul", "cannot multiply " + Errors.shape(as) + " by " + Errors.shape(bs) + ": their "
+                    + e.getMessage().replaceFirst("^batch: shapes", "batch shapes"));
+        }
         int m = as[as.length - 2], n = bs[bs.length - 1];
         int[] outShape = Arrays.copyOf(batch, batch.length + 2);
         outShape[batch.length] = m;

@@ -103,7 +103,7 @@ final class Structure {
         checkRange(op, index, x.layout.shape()[axis], "dimension " + axis + " of " + Errors.describe(x));
     }
 
-    private static void checkRange(String op, Tensor index, int size, String what) {
+    static void checkRange(String op, Tensor index, int size, String what) {
         if (index.numel() == 0) return;
         int lo = (int) index.min().item(), hi = (int) index.max().item();
         if (lo < 0 || hi >= size)
@@ -141,6 +141,7 @@ final class Structure {
         int a = Errors.axis("indexSelect", axis, x.rank());
         if (index.rank() != 1 || index.dtype() != DType.I32)
             throw Errors.arg("indexSelect", "the index must be a 1-d I32 tensor, got " + Errors.describe(index));
+        checkRange("indexSelect", index, x.layout.shape()[a], "dimension " + a + " of " + Errors.describe(x));
         int[] one = new int[x.rank()], shape = x.layout.shape().clone();
         Arrays.fill(one, 1);
         one[a] = shape[a] = index.numel();

@@ -460,10 +460,10 @@ public final class Tensor {
     public Tensor argmin(int axis, boolean keepDim) { return Reductions.arg(ReduceOp.ARGMIN, this, axis, keepDim); }
 
     /** Variance by two passes, {@code Σ(x − mean)² / (n − correction)}; correction 1 is the unbiased estimate. */
-    public Tensor var(int[] axes, int correction, boolean keepDim) { return Reductions.var(this, axes, correction, keepDim); }
+    public Tensor var(int[] axes, int correction, boolean keepDim) { return Reductions.var("var", this, axes, correction, keepDim); }
     public Tensor var() { return var(new int[0], 1, false); }
 
-    public Tensor std(int[] axes, int correction, boolean keepDim) { return var(axes, correction, keepDim).sqrt(); }
+    public Tensor std(int[] axes, int correction, boolean keepDim) { return Reductions.var("std", this, axes, correction, keepDim).sqrt(); }
     public Tensor std() { return var().sqrt(); }
 
     /** {@code log Σ exp(x)}, computed around the maximum so it neither overflows nor underflows. */
