@@ -2,6 +2,7 @@ package org.jgrad;
 
 import java.util.Arrays;
 import org.jgrad.spi.Layout;
+import org.jgrad.spi.View;
 
 /** Ops that only change the layout (no element is copied), each with the rule that undoes it for gradients. */
 final class Views {
@@ -214,11 +215,18 @@ final class Views {
         Tensor c = contiguous(x);
         int[] from = x.layout.shape();
         Layout layout = new Layout(shape, strides, c.layout.offset() + offset);
-        return view("asStrided", c, layout, g -> {
-            // where each output element came from, as flat positions in x: overlapping windows add up
-            Tensor where = Factories.indices(g.device, c.numel()).asStrided(shape, strides, offset).reshape(-1);
-            return new Tensor[] {Tensor.zerosLike(c).reshape(-1).scatterAdd(0, where, g.reshape(-1)).reshape(from)};
-        });
+        return view("asStrided", c, layout, g -> new Tensor[] {asStridedAdjoint(g, from, shape, strides, offset)});
+    }
+
+    /**
+     * The adjoint of {@link #asStrided}: a tensor of shape {@code from} whose every element is the sum of the
+     * elements of g that viewed it (overlapping windows add up), as one {@code accumulate} kernel.
+     */
+    static Tensor asStridedAdjoint(Tensor g, int[] from, int[] shape, int[] strides, int offset) {
+        Tensor out = Factories.empty(g.device, g.dtype(), from);
+        if (g.numel() > 0) g.device.backend().accumulate(g.view(), new View(out.storage, new Layout(shape, strides, offset)));
+        return Autograd.record("asStridedBackward", out, new Tensor[] {g}, new Tensor[0],
+                gg -> new Tensor[] {gg.asStrided(shape, strides, offset)});
     }
 
     static Tensor contiguous(Tensor x) {

@@ -69,6 +69,12 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override
+    public void accumulate(View src, View dst) {
+        HeapStorage s = heap(src.storage()), d = heap(dst.storage());
+        StridedLoop.run(src.shape(), p -> d.set(p[1], d.get(p[1]) + s.get(p[0])), src.layout(), dst.layout());
+    }
+
+    @Override
     public void fill(View dst, double value) {
         HeapStorage d = heap(dst.storage());
         StridedLoop.run(dst.shape(), p -> d.set(p[0], value), dst.layout());

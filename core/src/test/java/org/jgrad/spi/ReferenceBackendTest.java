@@ -144,6 +144,15 @@ final class ReferenceBackendTest {
     }
 
     @Test
+    void accumulateAddsOverlappingWindowsUp() {
+        // windows of length 2, step 1 over 4 elements: element k is covered by min(k+1, 2, 4-k) windows, each adds 1
+        View src = view(DType.F64, new double[] {1, 1, 1, 1, 1, 1}, new int[] {3, 2}, new int[] {2, 1}, 0);
+        View dst = fresh(DType.F64, 4);
+        rb.accumulate(src, new View(dst.storage(), new Layout(new int[] {3, 2}, new int[] {1, 1}, 0)));
+        assertArrayEquals(new double[] {1, 2, 2, 1}, values(dst), 0);
+    }
+
+    @Test
     void matmulWithStrideZeroBatchOperandReusesOneMatrix() {
         // A = [[1, 2, 3], [4, 5, 6]] broadcast over 2 batches (stride 0) times B₀ = 1..6, B₁ = 7..12 as [3, 2]
         View a = view(DType.F64, new double[] {1, 2, 3, 4, 5, 6}, new int[] {2, 2, 3}, new int[] {0, 3, 1}, 0);
