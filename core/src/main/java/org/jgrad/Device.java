@@ -52,6 +52,14 @@ public final class Device {
         return CREATED.computeIfAbsent(name, k -> new Device(p.create()));
     }
 
+    /**
+     * A device over a backend instance the caller made: for testing a backend, or embedding one without a
+     * ServiceLoader registration. Each call makes a distinct device.
+     */
+    public static Device of(Backend backend) {
+        return new Device(backend);
+    }
+
     /** The available backend of highest priority; {@link #report()} says which was chosen and why. */
     public static Device best() {
         return named(usable().getFirst().name());

@@ -12,19 +12,22 @@ public final class Functional {
     private Functional() {
     }
 
-    /** {@code exp(x − max) / Σ exp(x − max)} along {@code axis}. */
+    /** {@code exp(x − max) / Σ exp(x − max)} along {@code axis}; one fused kernel where the backend has it. */
     public static Tensor softmax(Tensor x, int axis) {
-        int[] a = {Errors.axis("softmax", axis, x.rank())};
-        // an empty axis has no maximum to shift by; the result is empty anyway
-        Tensor m = x.size(a[0]) == 0 ? Tensor.zerosLike(x.detach().sum(a, true)) : x.detach().max(a, true);
-        Tensor e = x.sub(m).exp();
-        return e.div(e.sum(a, true));
+        return Fused.softmax(x, axis, false);
     }
 
-    /** {@code x − logsumexp(x)} along {@code axis}. */
+    /** {@code x − logsumexp(x)} along {@code axis}; one fused kernel where the backend has it. */
     public static Tensor logSoftmax(Tensor x, int axis) {
-        int[] a = {Errors.axis("logSoftmax", axis, x.rank())};
-        return x.sub(x.logsumexp(a, true));
+        return Fused.softmax(x, axis, true);
+    }
+
+    /**
+     * {@code act(y + bias)}, with bias {@code [C]} added along {@code axis} of y (the features of a linear layer,
+     * the channels of a convolution): one fused kernel where the backend has it.
+     */
+    public static Tensor biasActivation(Tensor y, Tensor bias, int axis, Activation act) {
+        return Fused.biasActivation(y, bias, axis, act);
     }
 
     /** Cross-entropy of logits {@code [N, C]} (or {@code [C]}, or {@code [N, C, d…]}) and I32 class targets, averaged. */

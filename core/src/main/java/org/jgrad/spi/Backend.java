@@ -71,4 +71,21 @@ public interface Backend {
 
     /** Fills out with {@code dist} draws: element {@code k} in row-major order is {@link Philox}'s number for counter {@code offset + k}. */
     void random(Distribution dist, long seed, long offset, View out);
+
+    /**
+     * Optional fused kernel: {@code out = softmax(x)}, or {@code log softmax(x)} when {@code log}, along the last
+     * dimension. Returns false when the backend has none, and core runs the composite, which stays the definition
+     * this must match.
+     */
+    default boolean softmax(View x, View out, boolean log) {
+        return false;
+    }
+
+    /**
+     * Optional fused kernel: {@code out = act(y + bias)} with bias already expanded to y's shape; {@code act} is
+     * RELU, SIGMOID, TANH, or null for none. Returns false when the backend has none (core runs the composite).
+     */
+    default boolean biasActivation(View y, View bias, UnaryOp act, View out) {
+        return false;
+    }
 }

@@ -9,6 +9,8 @@ import static org.jgrad.testkit.Samples.when;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.BiFunction;
+import org.jgrad.Activation;
+import java.util.Arrays;
 import org.jgrad.Functional;
 import org.jgrad.Reduction;
 import org.jgrad.Rng;
@@ -29,7 +31,7 @@ final class NnOps {
     static List<OpSpec> all() {
         return List.of(softmax("softmax", false), softmax("logSoftmax", true), classLoss("crossEntropy", true),
                 classLoss("nllLoss", false), pairLoss(PairLoss.MSE), pairLoss(PairLoss.L1), pairLoss(PairLoss.BCE),
-                linear(), dropout(), embedding());
+                linear(), biasActivation(), dropout(), embedding());
     }
 
     private static OpSpec softmax(String name, boolean log) {
@@ -171,6 +173,37 @@ final class NnOps {
                 .error(when("a bias of the wrong size", in -> Functional.linear(in[0], in[1], in[2]), f64(2, 5),
                         f64(4, 5), f64(3)).rejects("linear:", "bias tensor [3] F64 does not match weight tensor [4, 5] F64",
                         "expected [4]"))
+                .build();
+    }
+
+    /**
+     * y and bias {@code [C]} along a random axis, y drawn as z − bias so that y + bias = z stays away from ReLU's
+     * kink; parameters {@code [axis, activation]}.
+     */
+    private static Tensor[] biasActivationInputs(int[] s, SplittableRandom r) {
+        int axis = Samples.axis(s.length, r), d = axis < 0 ? axis + s.length : axis;
+        int[] bshape = new int[s.length];
+        Arrays.fill(bshape, 1);
+        bshape[d] = s[d];
+        Tensor bias = f64(new int[] {s[d]}, Domain.real(), r);
+        Tensor y = f64(s, Domain.awayFrom(-2, 2, 0.1, 0), r).sub(bias.reshape(bshape));
+        return new Tensor[] {y, bias, params(axis, r.nextInt(Activation.values().length))};
+    }
+
+    private static OpSpec biasActivation() {
+        return OpSpec.builder("biasActivation")
+                .fn(in -> {
+                    int[] p = params(in);
+                    return Functional.biasActivation(in[0], in[1], p[0], Activation.values()[p[1]]);
+                })
+                .inputs(build(Samples.small(1), NnOps::biasActivationInputs))
+                .layoutInputs(build(Samples.layout(1, true), NnOps::biasActivationInputs))
+                .notApplicable(Check.BROADCAST, FIXED_ROLES)
+                .error(when("a bias that does not match the axis", in -> Functional.biasActivation(in[0], in[1], 1,
+                        Activation.RELU), f64(2, 3), f64(4)).rejects("biasActivation:", "bias tensor [4] F64 does not"
+                        + " match dimension 1 of tensor [2, 3] F64", "expected [3]"))
+                .error(when("an axis beyond the rank", in -> Functional.biasActivation(in[0], in[1], 2,
+                        Activation.NONE), f64(2, 3), f64(3)).rejects("biasActivation:", "axis 2 is out of range"))
                 .build();
     }
 
