@@ -9,7 +9,7 @@ final class Anomaly {
         int bad = firstNonFinite(out);
         if (bad < 0) return;
         for (Tensor t : inputs) if (firstNonFinite(t) >= 0) return;
-        throw new ArithmeticException("anomaly: the forward of '" + op + "' produced " + out.toDoubleArray()[bad]
+        throw new ArithmeticException("anomaly: the forward of " + op + " produced " + out.toDoubleArray()[bad]
                 + " at flat index " + bad + " of its output " + Errors.describe(out) + " from finite inputs");
     }
 
@@ -18,7 +18,7 @@ final class Anomaly {
         for (int i = 0; i < grads.length; i++) {
             int bad = grads[i] == null ? -1 : firstNonFinite(grads[i]);
             if (bad >= 0)
-                throw new ArithmeticException("anomaly: the backward of '" + op + "' produced "
+                throw new ArithmeticException("anomaly: the backward of " + op + " produced "
                         + grads[i].toDoubleArray()[bad] + " at flat index " + bad + " of the gradient of input " + i
                         + " " + Errors.describe(grads[i]) + " from a finite output gradient");
         }

@@ -82,7 +82,7 @@ public final class Autograd {
                     try (var rule = Grad.setAnomaly(false)) {
                         grads = node.backward(g);
                     }
-                    if (Grad.isAnomalyDetection()) Anomaly.checkBackward(node.op, g, grads);
+                    if (Grad.isAnomalyDetection()) Anomaly.checkBackward(node.describe(), g, grads);
                     if (!retainGraph) node.release();
                     for (int i = 0; i < node.inputs.length; i++) {
                         Tensor in = node.inputs[i];
@@ -147,15 +147,29 @@ public final class Autograd {
      * Attaches a node to {@code out} when grad mode is on and some input requires grad. {@code saved} are the
      * tensors the rule reads: writing any of them in place before backward is an error.
      */
+    private static final ThreadLocal<String[]> COMPOSITE = ThreadLocal.withInitial(() -> new String[1]);
+
+    /**
+     * Marks the ops recorded until the scope closes as parts of the composite op {@code name} (the outermost one
+     * wins), so that errors and anomalies name the op the user called beside the primitive that failed.
+     */
+    static Grad.Scope composite(String name) {
+        String[] current = COMPOSITE.get();
+        if (current[0] != null) return () -> { };
+        current[0] = name;
+        return () -> current[0] = null;
+    }
+
     static Tensor record(String op, Tensor out, Tensor[] inputs, Tensor[] saved, Node.Rule rule) {
-        if (Grad.isAnomalyDetection()) Anomaly.checkForward(op, out, inputs);
+        String inside = COMPOSITE.get()[0];
+        if (Grad.isAnomalyDetection()) Anomaly.checkForward(Node.describe(op, inside), out, inputs);
         if (!Grad.isEnabled()) return out;
         boolean any = false;
         for (Tensor t : inputs) any |= t.requiresGrad();
         if (!any || !out.dtype().isFloating()) return out;
         out.requiresGrad = true;
         out.hooks = new ArrayList<>(0);
-        out.gradFn = new Node(op, inputs, saved, rule, out.hooks);
+        out.gradFn = new Node(op, inside, inputs, saved, rule, out.hooks);
         return out;
     }
 

@@ -41,14 +41,18 @@ public final class Functional {
      */
     public static Tensor crossEntropy(Tensor logits, Tensor target, double labelSmoothing, int ignoreIndex,
             Reduction reduction) {
-        if (labelSmoothing < 0 || labelSmoothing > 1)
-            throw Errors.arg("crossEntropy", "label smoothing must be in [0, 1], got " + labelSmoothing);
-        return classLoss("crossEntropy", logits, target, labelSmoothing, ignoreIndex, reduction, true);
+        try (var scope = Autograd.composite("crossEntropy")) {
+            if (labelSmoothing < 0 || labelSmoothing > 1)
+                throw Errors.arg("crossEntropy", "label smoothing must be in [0, 1], got " + labelSmoothing);
+            return classLoss("crossEntropy", logits, target, labelSmoothing, ignoreIndex, reduction, true);
+        }
     }
 
     /** Negative log-likelihood of log-probabilities {@code [N, C]} and I32 class targets. */
     public static Tensor nllLoss(Tensor logProbs, Tensor target, int ignoreIndex, Reduction reduction) {
-        return classLoss("nllLoss", logProbs, target, 0, ignoreIndex, reduction, false);
+        try (var scope = Autograd.composite("nllLoss")) {
+            return classLoss("nllLoss", logProbs, target, 0, ignoreIndex, reduction, false);
+        }
     }
 
     public static Tensor nllLoss(Tensor logProbs, Tensor target) {
@@ -91,8 +95,10 @@ public final class Functional {
 
     /** Mean squared error {@code (x − y)²}; the shapes must match. */
     public static Tensor mseLoss(Tensor x, Tensor y, Reduction reduction) {
-        sameShape("mseLoss", x, y);
-        return reduce(x.sub(y).square(), reduction);
+        try (var scope = Autograd.composite("mseLoss")) {
+            sameShape("mseLoss", x, y);
+            return reduce(x.sub(y).square(), reduction);
+        }
     }
 
     public static Tensor mseLoss(Tensor x, Tensor y) {
@@ -101,8 +107,10 @@ public final class Functional {
 
     /** Mean absolute error {@code |x − y|}; the shapes must match. */
     public static Tensor l1Loss(Tensor x, Tensor y, Reduction reduction) {
-        sameShape("l1Loss", x, y);
-        return reduce(x.sub(y).abs(), reduction);
+        try (var scope = Autograd.composite("l1Loss")) {
+            sameShape("l1Loss", x, y);
+            return reduce(x.sub(y).abs(), reduction);
+        }
     }
 
     public static Tensor l1Loss(Tensor x, Tensor y) {
@@ -114,8 +122,10 @@ public final class Functional {
      * finite for any finite x.
      */
     public static Tensor bceWithLogits(Tensor x, Tensor y, Reduction reduction) {
-        sameShape("bceWithLogits", x, y);
-        return reduce(x.relu().sub(x.mul(y)).add(x.abs().neg().exp().add(1).log()), reduction);
+        try (var scope = Autograd.composite("bceWithLogits")) {
+            sameShape("bceWithLogits", x, y);
+            return reduce(x.relu().sub(x.mul(y)).add(x.abs().neg().exp().add(1).log()), reduction);
+        }
     }
 
     public static Tensor bceWithLogits(Tensor x, Tensor y) {
@@ -137,15 +147,17 @@ public final class Functional {
 
     /** {@code x · wᵀ + b} for weight {@code [out, in]} and bias {@code [out]} (null for none). */
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
-        if (weight.rank() != 2) throw Errors.arg("linear", "weight must be [out, in], got " + Errors.describe(weight));
-        if (x.rank() == 0 || x.size(-1) != weight.size(1))
-            throw Errors.arg("linear", "input " + Errors.describe(x) + " does not match weight " + Errors.describe(weight)
-                    + ": the input's last dimension must be " + weight.size(1));
-        if (bias != null && (bias.rank() != 1 || bias.size(0) != weight.size(0)))
-            throw Errors.arg("linear", "bias " + Errors.describe(bias) + " does not match weight "
-                    + Errors.describe(weight) + ": expected [" + weight.size(0) + "]");
-        Tensor y = x.matmul(weight.mT());
-        return bias == null ? y : y.add(bias);
+        try (var scope = Autograd.composite("linear")) {
+            if (weight.rank() != 2) throw Errors.arg("linear", "weight must be [out, in], got " + Errors.describe(weight));
+            if (x.rank() == 0 || x.size(-1) != weight.size(1))
+                throw Errors.arg("linear", "input " + Errors.describe(x) + " does not match weight " + Errors.describe(weight)
+                        + ": the input's last dimension must be " + weight.size(1));
+            if (bias != null && (bias.rank() != 1 || bias.size(0) != weight.size(0)))
+                throw Errors.arg("linear", "bias " + Errors.describe(bias) + " does not match weight "
+                        + Errors.describe(weight) + ": expected [" + weight.size(0) + "]");
+            Tensor y = x.matmul(weight.mT());
+            return bias == null ? y : y.add(bias);
+        }
     }
 
     /** 2-d convolution with stride 1, no padding, no dilation, one group. */
@@ -163,28 +175,30 @@ public final class Functional {
      */
     public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation,
             int groups) {
-        Window w = Window.of("conv2d", x, new int[] {weight.rank() == 4 ? weight.size(2) : 0,
-                weight.rank() == 4 ? weight.size(3) : 0}, stride, padding, dilation);
-        if (weight.rank() != 4) throw Errors.arg("conv2d", "weight must be [O, C/groups, KH, KW], got " + Errors.describe(weight));
-        int n = x.size(0), c = x.size(1), o = weight.size(0);
-        if (groups <= 0 || c % groups != 0 || o % groups != 0)
-            throw Errors.arg("conv2d", groups + " groups must divide the input's " + c + " channels and the weight's "
-                    + o + " output channels");
-        if (weight.size(1) != c / groups)
-            throw Errors.arg("conv2d", "weight " + Errors.describe(weight) + " expects " + weight.size(1) * groups
-                    + " input channels but input " + Errors.describe(x) + " has " + c);
-        if (bias != null && (bias.rank() != 1 || bias.size(0) != o))
-            throw Errors.arg("conv2d", "bias " + Errors.describe(bias) + " does not match " + o + " output channels");
-        int cg = c / groups, og = o / groups, k = cg * w.kh * w.kw;
-        Tensor xp = x.pad(w.pw, w.pw, w.ph, w.ph);
-        int hp = xp.size(2), wp = xp.size(3);
-        // im2col as one strided view: [groups, C/g, KH, KW, N, OH, OW] over the padded input, copied once
-        Tensor cols = xp.asStrided(new int[] {groups, cg, w.kh, w.kw, n, w.oh, w.ow},
-                new int[] {cg * hp * wp, hp * wp, w.dh * wp, w.dw, c * hp * wp, w.sh * wp, w.sw}, 0)
-                .reshape(groups, k, n * w.oh * w.ow);
-        Tensor y = weight.reshape(groups, og, k).matmul(cols).reshape(groups, og, n, w.oh, w.ow)
-                .permute(2, 0, 1, 3, 4).reshape(n, o, w.oh, w.ow);
-        return bias == null ? y : y.add(bias.reshape(1, o, 1, 1));
+        try (var scope = Autograd.composite("conv2d")) {
+            Window w = Window.of("conv2d", x, new int[] {weight.rank() == 4 ? weight.size(2) : 0,
+                    weight.rank() == 4 ? weight.size(3) : 0}, stride, padding, dilation);
+            if (weight.rank() != 4) throw Errors.arg("conv2d", "weight must be [O, C/groups, KH, KW], got " + Errors.describe(weight));
+            int n = x.size(0), c = x.size(1), o = weight.size(0);
+            if (groups <= 0 || c % groups != 0 || o % groups != 0)
+                throw Errors.arg("conv2d", groups + " groups must divide the input's " + c + " channels and the weight's "
+                        + o + " output channels");
+            if (weight.size(1) != c / groups)
+                throw Errors.arg("conv2d", "weight " + Errors.describe(weight) + " expects " + weight.size(1) * groups
+                        + " input channels but input " + Errors.describe(x) + " has " + c);
+            if (bias != null && (bias.rank() != 1 || bias.size(0) != o))
+                throw Errors.arg("conv2d", "bias " + Errors.describe(bias) + " does not match " + o + " output channels");
+            int cg = c / groups, og = o / groups, k = cg * w.kh * w.kw;
+            Tensor xp = x.pad(w.pw, w.pw, w.ph, w.ph);
+            int hp = xp.size(2), wp = xp.size(3);
+            // im2col as one strided view: [groups, C/g, KH, KW, N, OH, OW] over the padded input, copied once
+            Tensor cols = xp.asStrided(new int[] {groups, cg, w.kh, w.kw, n, w.oh, w.ow},
+                    new int[] {cg * hp * wp, hp * wp, w.dh * wp, w.dw, c * hp * wp, w.sh * wp, w.sw}, 0)
+                    .reshape(groups, k, n * w.oh * w.ow);
+            Tensor y = weight.reshape(groups, og, k).matmul(cols).reshape(groups, og, n, w.oh, w.ow)
+                    .permute(2, 0, 1, 3, 4).reshape(n, o, w.oh, w.ow);
+            return bias == null ? y : y.add(bias.reshape(1, o, 1, 1));
+        }
     }
 
     /** Max over {@code kernel} windows of x {@code [N, C, H, W]}, stride = kernel, no padding. */
@@ -194,8 +208,10 @@ public final class Functional {
 
     /** Max pooling; padding (at most half the kernel) never wins, as if it were −∞. */
     public static Tensor maxPool2d(Tensor x, int[] kernel, int[] stride, int[] padding) {
-        Window w = Window.of("maxPool2d", x, kernel, stride, padding, new int[] {1, 1});
-        return w.windows(x.pad(Double.NEGATIVE_INFINITY, w.pw, w.pw, w.ph, w.ph)).max(4, 5);
+        try (var scope = Autograd.composite("maxPool2d")) {
+            Window w = Window.of("maxPool2d", x, kernel, stride, padding, new int[] {1, 1});
+            return w.windows(x.pad(Double.NEGATIVE_INFINITY, w.pw, w.pw, w.ph, w.ph)).max(4, 5);
+        }
     }
 
     /** Mean over {@code kernel} windows, stride = kernel, no padding. */
@@ -205,11 +221,13 @@ public final class Functional {
 
     /** Average pooling; {@code countIncludePad} says whether padded zeros count in the divisor. */
     public static Tensor avgPool2d(Tensor x, int[] kernel, int[] stride, int[] padding, boolean countIncludePad) {
-        Window w = Window.of("avgPool2d", x, kernel, stride, padding, new int[] {1, 1});
-        Tensor sum = w.windows(x.pad(w.pw, w.pw, w.ph, w.ph)).sum(4, 5);
-        if (countIncludePad || (w.ph == 0 && w.pw == 0)) return sum.div(w.kh * w.kw);
-        Tensor ones = Factories.full(x.device, x.dtype(), 1, 1, 1, x.size(2), x.size(3));    // N or C may be 0
-        return sum.div(w.windows(ones.pad(w.pw, w.pw, w.ph, w.ph)).sum(4, 5));
+        try (var scope = Autograd.composite("avgPool2d")) {
+            Window w = Window.of("avgPool2d", x, kernel, stride, padding, new int[] {1, 1});
+            Tensor sum = w.windows(x.pad(w.pw, w.pw, w.ph, w.ph)).sum(4, 5);
+            if (countIncludePad || (w.ph == 0 && w.pw == 0)) return sum.div(w.kh * w.kw);
+            Tensor ones = Factories.full(x.device, x.dtype(), 1, 1, 1, x.size(2), x.size(3));    // N or C may be 0
+            return sum.div(w.windows(ones.pad(w.pw, w.pw, w.ph, w.ph)).sum(4, 5));
+        }
     }
 
     /** Geometry shared by convolution and pooling: kernel, stride, padding, dilation and the output size. */
@@ -244,21 +262,25 @@ public final class Functional {
      * {@code 1/(1−p)}; the mask is drawn from {@code rng}, so a seed reproduces it on every backend.
      */
     public static Tensor dropout(Tensor x, double p, boolean training, Rng rng) {
-        if (p < 0 || p > 1) throw Errors.arg("dropout", "probability must be in [0, 1], got " + p);
-        if (!training || p == 0) return x;
-        if (!x.dtype().isFloating()) throw Errors.arg("dropout", "needs F32 or F64, got " + Errors.describe(x));
-        Tensor keep = Factories.random(x.device, Distribution.UNIFORM, rng, x.dtype(), x.layout.shape()).ge(p);
-        return Tensor.where(keep, p == 1 ? x.mul(0) : x.div(1 - p), x.like(0));
+        try (var scope = Autograd.composite("dropout")) {
+            if (p < 0 || p > 1) throw Errors.arg("dropout", "probability must be in [0, 1], got " + p);
+            if (!training || p == 0) return x;
+            if (!x.dtype().isFloating()) throw Errors.arg("dropout", "needs F32 or F64, got " + Errors.describe(x));
+            Tensor keep = Factories.random(x.device, Distribution.UNIFORM, rng, x.dtype(), x.layout.shape()).ge(p);
+            return Tensor.where(keep, p == 1 ? x.mul(0) : x.div(1 - p), x.like(0));
+        }
     }
 
     /** Rows of {@code weight [V, D]} picked by I32 indices of any shape: shape {@code indices.shape + [D]}. */
     public static Tensor embedding(Tensor indices, Tensor weight) {
-        if (weight.rank() != 2) throw Errors.arg("embedding", "weight must be [V, D], got " + Errors.describe(weight));
-        if (indices.dtype() != DType.I32) throw Errors.arg("embedding", "indices must be I32, got " + Errors.describe(indices));
-        Structure.checkRange("embedding", indices, weight.size(0), "the rows of weight " + Errors.describe(weight));
-        int[] shape = Arrays.copyOf(indices.layout.shape(), indices.rank() + 1);
-        shape[indices.rank()] = weight.size(1);
-        return weight.indexSelect(0, indices.reshape(-1)).reshape(shape);
+        try (var scope = Autograd.composite("embedding")) {
+            if (weight.rank() != 2) throw Errors.arg("embedding", "weight must be [V, D], got " + Errors.describe(weight));
+            if (indices.dtype() != DType.I32) throw Errors.arg("embedding", "indices must be I32, got " + Errors.describe(indices));
+            Structure.checkRange("embedding", indices, weight.size(0), "the rows of weight " + Errors.describe(weight));
+            int[] shape = Arrays.copyOf(indices.layout.shape(), indices.rank() + 1);
+            shape[indices.rank()] = weight.size(1);
+            return weight.indexSelect(0, indices.reshape(-1)).reshape(shape);
+        }
     }
 
     /**
@@ -269,53 +291,57 @@ public final class Functional {
      */
     public static Tensor batchNorm(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
             boolean training, double momentum, double eps) {
-        if (x.rank() < 2) throw Errors.arg("batchNorm", "input must be [N, C, …], got " + Errors.describe(x));
-        int c = x.size(1);
-        int[] axes = new int[x.rank() - 1], bshape = new int[x.rank()];
-        Arrays.fill(bshape, 1);
-        bshape[1] = c;
-        for (int i = 0, j = 0; i < x.rank(); i++) if (i != 1) axes[j++] = i;
-        for (Tensor t : new Tensor[] {runningMean, runningVar, weight, bias})
-            if (t != null && !Arrays.equals(t.layout.shape(), new int[] {c}))
-                throw Errors.arg("batchNorm", "statistics and affine parameters must be [" + c + "] for input "
-                        + Errors.describe(x) + ", got " + Errors.describe(t));
-        Tensor mean, var;
-        if (training) {
-            int n = x.numel() / Math.max(c, 1);
-            if (n <= 1) throw Errors.arg("batchNorm", "training needs more than one value per channel, got " + Errors.describe(x));
-            mean = x.mean(axes, true);
-            var = x.var(axes, 0, true);
-            if (runningMean != null && runningVar != null) {
-                try (var off = Grad.disabled()) {
-                    runningMean.copyFrom(runningMean.mul(1 - momentum).add(mean.reshape(c).mul(momentum)));
-                    runningVar.copyFrom(runningVar.mul(1 - momentum).add(var.reshape(c).mul(momentum * n / (n - 1.0))));
+        try (var scope = Autograd.composite("batchNorm")) {
+            if (x.rank() < 2) throw Errors.arg("batchNorm", "input must be [N, C, …], got " + Errors.describe(x));
+            int c = x.size(1);
+            int[] axes = new int[x.rank() - 1], bshape = new int[x.rank()];
+            Arrays.fill(bshape, 1);
+            bshape[1] = c;
+            for (int i = 0, j = 0; i < x.rank(); i++) if (i != 1) axes[j++] = i;
+            for (Tensor t : new Tensor[] {runningMean, runningVar, weight, bias})
+                if (t != null && !Arrays.equals(t.layout.shape(), new int[] {c}))
+                    throw Errors.arg("batchNorm", "statistics and affine parameters must be [" + c + "] for input "
+                            + Errors.describe(x) + ", got " + Errors.describe(t));
+            Tensor mean, var;
+            if (training) {
+                int n = x.numel() / Math.max(c, 1);
+                if (n <= 1) throw Errors.arg("batchNorm", "training needs more than one value per channel, got " + Errors.describe(x));
+                mean = x.mean(axes, true);
+                var = x.var(axes, 0, true);
+                if (runningMean != null && runningVar != null) {
+                    try (var off = Grad.disabled()) {
+                        runningMean.copyFrom(runningMean.mul(1 - momentum).add(mean.reshape(c).mul(momentum)));
+                        runningVar.copyFrom(runningVar.mul(1 - momentum).add(var.reshape(c).mul(momentum * n / (n - 1.0))));
+                    }
                 }
+            } else {
+                if (runningMean == null || runningVar == null)
+                    throw Errors.arg("batchNorm", "evaluation needs the running mean and variance");
+                mean = runningMean.reshape(bshape);
+                var = runningVar.reshape(bshape);
             }
-        } else {
-            if (runningMean == null || runningVar == null)
-                throw Errors.arg("batchNorm", "evaluation needs the running mean and variance");
-            mean = runningMean.reshape(bshape);
-            var = runningVar.reshape(bshape);
+            Tensor y = x.sub(mean).mul(var.add(eps).rsqrt());
+            if (weight != null) y = y.mul(weight.reshape(bshape));
+            return bias == null ? y : y.add(bias.reshape(bshape));
         }
-        Tensor y = x.sub(mean).mul(var.add(eps).rsqrt());
-        if (weight != null) y = y.mul(weight.reshape(bshape));
-        return bias == null ? y : y.add(bias.reshape(bshape));
     }
 
     /** Layer normalization over the trailing dimensions {@code normalizedShape}; weight and bias may be null. */
     public static Tensor layerNorm(Tensor x, int[] normalizedShape, Tensor weight, Tensor bias, double eps) {
-        int k = normalizedShape.length, r = x.rank();
-        if (k == 0 || k > r || !Arrays.equals(Arrays.copyOfRange(x.layout.shape(), r - k, r), normalizedShape))
-            throw Errors.arg("layerNorm", "normalized shape " + Errors.shape(normalizedShape) + " must be the trailing"
-                    + " dimensions of " + Errors.describe(x));
-        for (Tensor t : new Tensor[] {weight, bias})
-            if (t != null && !Arrays.equals(t.layout.shape(), normalizedShape))
-                throw Errors.arg("layerNorm", "weight and bias must be " + Errors.shape(normalizedShape) + ", got "
-                        + Errors.describe(t));
-        int[] axes = new int[k];
-        for (int i = 0; i < k; i++) axes[i] = r - k + i;
-        Tensor y = x.sub(x.mean(axes, true)).mul(x.var(axes, 0, true).add(eps).rsqrt());
-        if (weight != null) y = y.mul(weight);
-        return bias == null ? y : y.add(bias);
+        try (var scope = Autograd.composite("layerNorm")) {
+            int k = normalizedShape.length, r = x.rank();
+            if (k == 0 || k > r || !Arrays.equals(Arrays.copyOfRange(x.layout.shape(), r - k, r), normalizedShape))
+                throw Errors.arg("layerNorm", "normalized shape " + Errors.shape(normalizedShape) + " must be the trailing"
+                        + " dimensions of " + Errors.describe(x));
+            for (Tensor t : new Tensor[] {weight, bias})
+                if (t != null && !Arrays.equals(t.layout.shape(), normalizedShape))
+                    throw Errors.arg("layerNorm", "weight and bias must be " + Errors.shape(normalizedShape) + ", got "
+                            + Errors.describe(t));
+            int[] axes = new int[k];
+            for (int i = 0; i < k; i++) axes[i] = r - k + i;
+            Tensor y = x.sub(x.mean(axes, true)).mul(x.var(axes, 0, true).add(eps).rsqrt());
+            if (weight != null) y = y.mul(weight);
+            return bias == null ? y : y.add(bias);
+        }
     }
 }

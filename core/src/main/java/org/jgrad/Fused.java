@@ -31,16 +31,20 @@ final class Fused {
 
     /** {@code exp(x − max) / Σ exp(x − max)}: the definition of softmax. */
     static Tensor softmaxComposite(Tensor x, int axis) {
-        int[] a = {axis};
-        // an empty axis has no maximum to shift by; the result is empty anyway
-        Tensor m = x.size(axis) == 0 ? Tensor.zerosLike(x.detach().sum(a, true)) : x.detach().max(a, true);
-        Tensor e = x.sub(m).exp();
-        return e.div(e.sum(a, true));
+        try (var scope = Autograd.composite("softmax")) {
+            int[] a = {axis};
+            // an empty axis has no maximum to shift by; the result is empty anyway
+            Tensor m = x.size(axis) == 0 ? Tensor.zerosLike(x.detach().sum(a, true)) : x.detach().max(a, true);
+            Tensor e = x.sub(m).exp();
+            return e.div(e.sum(a, true));
+        }
     }
 
     /** {@code x − logsumexp(x)}: the definition of log-softmax. */
     static Tensor logSoftmaxComposite(Tensor x, int axis) {
-        return x.sub(x.logsumexp(new int[] {axis}, true));
+        try (var scope = Autograd.composite("logSoftmax")) {
+            return x.sub(x.logsumexp(new int[] {axis}, true));
+        }
     }
 
     /** {@code act(y + bias)} with bias {@code [C]} along {@code axis} of y. */

@@ -12,14 +12,17 @@ final class Node {
     }
 
     final String op;
+    /** The composite op the user called that recorded this node, or null. */
+    final String inside;
     final Tensor[] inputs;
     final List<UnaryOperator<Tensor>> outputHooks;
     private Tensor[] saved;
     private int[] savedVersions;
     private Rule rule;
 
-    Node(String op, Tensor[] inputs, Tensor[] saved, Rule rule, List<UnaryOperator<Tensor>> outputHooks) {
+    Node(String op, String inside, Tensor[] inputs, Tensor[] saved, Rule rule, List<UnaryOperator<Tensor>> outputHooks) {
         this.op = op;
+        this.inside = inside;
         this.inputs = inputs;
         this.saved = saved;
         this.rule = rule;
@@ -31,16 +34,25 @@ final class Node {
     /** Runs the rule after checking that nothing it reads was written in place and that it was not freed. */
     Tensor[] backward(Tensor g) {
         if (rule == null)
-            throw new IllegalStateException("backward: the graph through '" + op + "' was already freed by an earlier"
+            throw new IllegalStateException("backward: the graph through " + describe() + " was already freed by an earlier"
                     + " backward(); pass retainGraph = true to the first backward to go through it twice");
         for (int i = 0; i < saved.length; i++) {
             int now = saved[i].storage.version();
             if (now != savedVersions[i])
-                throw new IllegalStateException("backward: '" + op + "' needs the " + Errors.describe(saved[i])
+                throw new IllegalStateException("backward: " + describe() + " needs the " + Errors.describe(saved[i])
                         + " it saved, but that tensor was modified in place afterwards (version " + savedVersions[i]
                         + ", now " + now + ")");
         }
         return rule.apply(g);
+    }
+
+    /** {@code 'mul'}, or {@code 'mul' (inside leakyRelu)} for a part of a composite op. */
+    String describe() {
+        return describe(op, inside);
+    }
+
+    static String describe(String op, String inside) {
+        return "'" + op + "'" + (inside == null ? "" : " (inside " + inside + ")");
     }
 
     /** Drops the rule and what it saved, so the memory of the forward pass can be reclaimed. */

@@ -104,29 +104,35 @@ final class Reductions {
     }
 
     static Tensor mean(Tensor x, int[] axesIn, boolean keepDim) {
-        if (!x.dtype().isFloating()) x = x.to(DType.F32);
-        int[] axes = axes("mean", x, axesIn);
-        return x.sum(axes, keepDim).div(count(x, axes));
+        try (var scope = Autograd.composite("mean")) {
+            if (!x.dtype().isFloating()) x = x.to(DType.F32);
+            int[] axes = axes("mean", x, axesIn);
+            return x.sum(axes, keepDim).div(count(x, axes));
+        }
     }
 
     /** {@code op} is "var" or "std", the name errors report. */
     static Tensor var(String op, Tensor x, int[] axesIn, int correction, boolean keepDim) {
-        if (!x.dtype().isFloating()) x = x.to(DType.F32);
-        int[] axes = axes(op, x, axesIn);
-        if (correction < 0) throw Errors.arg(op, "negative correction " + correction);
-        Tensor d = x.sub(x.mean(axes, true));
-        return d.square().sum(axes, keepDim).div(Math.max(0, count(x, axes) - correction));
+        try (var scope = Autograd.composite(op)) {
+            if (!x.dtype().isFloating()) x = x.to(DType.F32);
+            int[] axes = axes(op, x, axesIn);
+            if (correction < 0) throw Errors.arg(op, "negative correction " + correction);
+            Tensor d = x.sub(x.mean(axes, true));
+            return d.square().sum(axes, keepDim).div(Math.max(0, count(x, axes) - correction));
+        }
     }
 
     static Tensor logsumexp(Tensor x, int[] axesIn, boolean keepDim) {
-        if (!x.dtype().isFloating()) x = x.to(DType.F32);
-        int[] axes = axes("logsumexp", x, axesIn);
-        // an empty block has no maximum: shift by 0, and its sum of exponentials is 0, its logsumexp −∞
-        Tensor m = count(x, axes) == 0 ? Factories.full(x.device, x.dtype(), 0, keptShape(x, axes)) : x.detach().max(axes, true);
-        // an all −∞ (or +∞) block would give ∞ − ∞ = NaN: shift by 0 there instead
-        m = Tensor.where(m.abs().lt(Double.POSITIVE_INFINITY), m, m.like(0));
-        Tensor out = x.sub(m).exp().sum(axes, true).log().add(m);
-        return keepDim ? out : out.reshape(reducedShape(x, axes));
+        try (var scope = Autograd.composite("logsumexp")) {
+            if (!x.dtype().isFloating()) x = x.to(DType.F32);
+            int[] axes = axes("logsumexp", x, axesIn);
+            // an empty block has no maximum: shift by 0, and its sum of exponentials is 0, its logsumexp −∞
+            Tensor m = count(x, axes) == 0 ? Factories.full(x.device, x.dtype(), 0, keptShape(x, axes)) : x.detach().max(axes, true);
+            // an all −∞ (or +∞) block would give ∞ − ∞ = NaN: shift by 0 there instead
+            m = Tensor.where(m.abs().lt(Double.POSITIVE_INFINITY), m, m.like(0));
+            Tensor out = x.sub(m).exp().sum(axes, true).log().add(m);
+            return keepDim ? out : out.reshape(reducedShape(x, axes));
+        }
     }
 
     static int[] reducedShape(Tensor x, int[] axes) {

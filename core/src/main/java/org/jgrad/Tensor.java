@@ -302,27 +302,49 @@ public final class Tensor {
     public Tensor erf() { return Elementwise.unary(UnaryOp.ERF, this); }
 
     /** {@code 1 / sqrt(x)} */
-    public Tensor rsqrt() { return sqrt().reciprocal(); }
+    public Tensor rsqrt() {
+        try (var scope = Autograd.composite("rsqrt")) {
+            return sqrt().reciprocal();
+        }
+    }
 
     /** {@code 1 / x} */
-    public Tensor reciprocal() { return like(1).div(this); }
+    public Tensor reciprocal() {
+        try (var scope = Autograd.composite("reciprocal")) {
+            return like(1).div(this);
+        }
+    }
 
     /** {@code x²} */
     public Tensor square() { return mul(this); }
 
     /** {@code x > 0 ? x : slope·x} */
-    public Tensor leakyRelu(double slope) { return where(gt(0), this, mul(slope)); }
+    public Tensor leakyRelu(double slope) {
+        try (var scope = Autograd.composite("leakyRelu")) {
+            return where(gt(0), this, mul(slope));
+        }
+    }
 
     /** Exact GELU, {@code x·Φ(x) = x/2·(1 + erf(x/√2))}. */
-    public Tensor gelu() { return mul(0.5).mul(mul(Math.sqrt(0.5)).erf().add(1)); }
+    public Tensor gelu() {
+        try (var scope = Autograd.composite("gelu")) {
+            return mul(0.5).mul(mul(Math.sqrt(0.5)).erf().add(1));
+        }
+    }
 
     /** {@code x·sigmoid(x)} */
-    public Tensor silu() { return mul(sigmoid()); }
+    public Tensor silu() {
+        try (var scope = Autograd.composite("silu")) {
+            return mul(sigmoid());
+        }
+    }
 
     /** {@code min(max(x, lo), hi)} */
     public Tensor clamp(double lo, double hi) {
         if (lo > hi) throw Errors.arg("clamp", "lower bound " + lo + " exceeds upper bound " + hi);
-        return maximum(like(lo)).minimum(like(hi));
+        try (var scope = Autograd.composite("clamp")) {
+            return maximum(like(lo)).minimum(like(hi));
+        }
     }
 
     public Tensor add(Tensor b) { return Elementwise.binary(BinaryOp.ADD, this, b); }

@@ -39,9 +39,9 @@ final class ElementwiseOps {
         ops.add(unary("sigmoid", Domain.real(), Tensor::sigmoid, staleOutput("sigmoid", Tensor::sigmoid)));
         ops.add(unary("relu", NOT_ZERO, Tensor::relu, bool("relu", Tensor::relu)));
         // composites report the primitive that saved the tensor
-        ops.add(unary("leakyRelu", NOT_ZERO, x -> x.leakyRelu(0.1), staleInput("leakyRelu", x -> x.leakyRelu(0.1), "'mul'")));
-        ops.add(unary("gelu", Domain.real(), Tensor::gelu, staleInput("gelu", Tensor::gelu, "'mul'")));
-        ops.add(unary("silu", Domain.real(), Tensor::silu, staleInput("silu", Tensor::silu, "'mul'")));
+        ops.add(unary("leakyRelu", NOT_ZERO, x -> x.leakyRelu(0.1), staleInput("leakyRelu", x -> x.leakyRelu(0.1), "'mul' (inside leakyRelu)")));
+        ops.add(unary("gelu", Domain.real(), Tensor::gelu, staleInput("gelu", Tensor::gelu, "'mul' (inside gelu)")));
+        ops.add(unary("silu", Domain.real(), Tensor::silu, staleInput("silu", Tensor::silu, "'mul' (inside silu)")));
         ops.add(unary("sin", Domain.real(), Tensor::sin, staleInput("sin", Tensor::sin, "'sin'")));
         ops.add(unary("cos", Domain.real(), Tensor::cos, staleInput("cos", Tensor::cos, "'cos'")));
         ops.add(unary("erf", Domain.real(), Tensor::erf, staleInput("erf", Tensor::erf, "'erf'")));
