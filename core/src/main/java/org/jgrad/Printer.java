@@ -14,8 +14,7 @@ final class Printer {
         StringBuilder sb = new StringBuilder("tensor(");
         double[] v = t.toDoubleArray();
         boolean elide = v.length > LIMIT;
-        boolean integral = !t.dtype().isFloating();
-        body(sb, v, t.layout.shape(), 0, 0, integral, elide, 7);
+        body(sb, v, t.layout.shape(), 0, 0, t.dtype(), elide, 7);
         sb.append(", shape=").append(Arrays.toString(t.layout.shape())).append(", dtype=").append(t.dtype())
                 .append(", device=").append(t.device);
         if (t.gradFn != null) sb.append(", gradFn=").append(t.gradFn.op);
@@ -23,10 +22,10 @@ final class Printer {
         return sb.append(')').toString();
     }
 
-    private static void body(StringBuilder sb, double[] v, int[] shape, int dim, int base, boolean integral,
+    private static void body(StringBuilder sb, double[] v, int[] shape, int dim, int base, DType dtype,
             boolean elide, int indent) {
         if (dim == shape.length) {
-            sb.append(number(v[base], integral));
+            sb.append(number(v[base], dtype));
             return;
         }
         int n = shape[dim], inner = 1;
@@ -37,14 +36,15 @@ final class Printer {
                 sb.append(dim == shape.length - 1 ? "..., " : "...,\n" + " ".repeat(indent + dim + 1));
                 i = n - EDGE;
             }
-            body(sb, v, shape, dim + 1, base + i * inner, integral, elide, indent);
+            body(sb, v, shape, dim + 1, base + i * inner, dtype, elide, indent);
             if (i < n - 1) sb.append(dim == shape.length - 1 ? ", " : ",\n" + " ".repeat(indent + dim + 1));
         }
         sb.append(']');
     }
 
-    private static String number(double x, boolean integral) {
-        if (integral) return Long.toString((long) x);
+    private static String number(double x, DType dtype) {
+        if (dtype == DType.BOOL) return x != 0 ? "True" : "False";
+        if (!dtype.isFloating()) return Long.toString((long) x);
         if (Double.isNaN(x)) return "nan";
         if (Double.isInfinite(x)) return x > 0 ? "inf" : "-inf";
         double a = Math.abs(x);
