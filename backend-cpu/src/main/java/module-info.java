@@ -2,4 +2,6 @@
 module org.jgrad.backend.cpu {
     requires org.jgrad.core;
     requires jdk.incubator.vector;
+
+    provides org.jgrad.spi.BackendProvider with org.jgrad.backend.cpu.CpuProvider;
 }

@@ -64,6 +64,9 @@ public final class Autograd {
         } else if (!Arrays.equals(seed.layout.shape(), output.layout.shape())) {
             throw Errors.arg("backward", "gradient " + Errors.describe(seed) + " does not match output "
                     + Errors.describe(output));
+        } else if (seed.device != output.device) {
+            throw Errors.arg("backward", "gradient " + Errors.describe(seed) + " is on " + seed.device + " but output "
+                    + Errors.describe(output) + " is on " + output.device + "; move it with to(Device)");
         }
         Map<Object, Tensor> pending = new IdentityHashMap<>();
         Map<Tensor, Tensor> leaves = new IdentityHashMap<>();
