@@ -77,6 +77,7 @@ final class Structure {
             if (i % 2 == 0) lo[d] = pads[i];
             shape[d] += pads[i];
         }
+        if (Arrays.equals(shape, x.layout.shape())) return x;      // no padding: nothing to copy
         Tensor out = Factories.full(x.device, x.dtype(), value, shape);
         int offset = 0;
         for (int d = 0; d < rank; d++) offset += lo[d] * out.layout.strides()[d];
