@@ -276,7 +276,7 @@ public final class Functional {
         try (var scope = Autograd.composite("embedding")) {
             if (weight.rank() != 2) throw Errors.arg("embedding", "weight must be [V, D], got " + Errors.describe(weight));
             if (indices.dtype() != DType.I32) throw Errors.arg("embedding", "indices must be I32, got " + Errors.describe(indices));
-            Structure.checkRange("embedding", indices, weight.size(0), "the rows of weight " + Errors.describe(weight));
+            Structure.checkRange("embedding", indices, weight.size(0), () -> "the rows of weight " + Errors.describe(weight));
             int[] shape = Arrays.copyOf(indices.layout.shape(), indices.rank() + 1);
             shape[indices.rank()] = weight.size(1);
             return weight.indexSelect(0, indices.reshape(-1)).reshape(shape);

@@ -1,6 +1,7 @@
 package org.jgrad;
 
 import java.util.Arrays;
+import java.util.function.Supplier;
 import org.jgrad.spi.Layout;
 import org.jgrad.spi.View;
 
@@ -101,14 +102,15 @@ final class Structure {
             if (d != axis && index.layout.shape()[d] > x.layout.shape()[d])
                 throw Errors.arg(op, "index " + Errors.describe(index) + " is larger than " + Errors.describe(x)
                         + " in dimension " + d);
-        checkRange(op, index, x.layout.shape()[axis], "dimension " + axis + " of " + Errors.describe(x));
+        checkRange(op, index, x.layout.shape()[axis], () -> "dimension " + axis + " of " + Errors.describe(x));
     }
 
-    static void checkRange(String op, Tensor index, int size, String what) {
+    /** {@code what} names the indexed dimension for the message, built only when the check fails. */
+    static void checkRange(String op, Tensor index, int size, Supplier<String> what) {
         if (index.numel() == 0) return;
         int lo = (int) index.min().item(), hi = (int) index.max().item();
         if (lo < 0 || hi >= size)
-            throw Errors.arg(op, "index " + (lo < 0 ? lo : hi) + " is out of range for " + what + " (size " + size + ")");
+            throw Errors.arg(op, "index " + (lo < 0 ? lo : hi) + " is out of range for " + what.get() + " (size " + size + ")");
     }
 
     static Tensor gather(Tensor x, int axis, Tensor index) {
@@ -142,7 +144,7 @@ final class Structure {
         int a = Errors.axis("indexSelect", axis, x.rank());
         if (index.rank() != 1 || index.dtype() != DType.I32)
             throw Errors.arg("indexSelect", "the index must be a 1-d I32 tensor, got " + Errors.describe(index));
-        checkRange("indexSelect", index, x.layout.shape()[a], "dimension " + a + " of " + Errors.describe(x));
+        checkRange("indexSelect", index, x.layout.shape()[a], () -> "dimension " + a + " of " + Errors.describe(x));
         int[] one = new int[x.rank()], shape = x.layout.shape().clone();
         Arrays.fill(one, 1);
         one[a] = shape[a] = index.numel();
@@ -153,7 +155,7 @@ final class Structure {
         if (index.dtype() != DType.I32)
             throw Errors.arg("oneHot", "class indices must be I32, got " + Errors.describe(index));
         if (numClasses <= 0) throw Errors.arg("oneHot", "numClasses must be positive, got " + numClasses);
-        checkRange("oneHot", index, numClasses, numClasses + " classes");
+        checkRange("oneHot", index, numClasses, () -> numClasses + " classes");
         return index.unsqueeze(-1).eq(Factories.indices(index.device, numClasses)).to(DType.I32);
     }
 }

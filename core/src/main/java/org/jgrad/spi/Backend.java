@@ -29,9 +29,9 @@ public interface Backend {
     void copy(View src, View dst);
 
     /**
-     * {@code dst[i] += src[i]} for every i of their common shape, in src's row-major order. dst's layout may reach
-     * one storage position from several i (overlapping windows: the adjoint of a strided view), and all those
-     * contributions add up. dst is mutated in place; src and dst share a dtype.
+     * {@code dst[i] += src[i]} for every i of their common shape, in an order of the backend's choosing. dst's
+     * layout may reach one storage position from several i (overlapping windows: the adjoint of a strided view), and
+     * all those contributions add up. dst is mutated in place; src and dst share a dtype.
      */
     void accumulate(View src, View dst);
 

@@ -8,8 +8,8 @@ import org.jgrad.spi.View;
 /**
  * gather, scatterAdd and accumulate for F32 and F64. The indexed operand is walked with its {@code axis} stride
  * zeroed, so the walk gives the position of index 0 and the index adds {@code index · step}. gather writes each
- * output once and splits over {@link Parallel}; scatterAdd and accumulate may hit one position many times, so they
- * run in the reference's order on the calling thread.
+ * output once and splits over {@link Parallel}; scatterAdd may hit one position many times, so it runs in the
+ * reference's order on the calling thread; accumulate splits only over a dimension whose slices cannot collide.
  */
 final class Indexing {
     private Indexing() {
@@ -39,15 +39,61 @@ final class Indexing {
         });
     }
 
-    /** dst[i] += src[i] in src's row-major order; dst may reach one position from several i. */
+    /**
+     * dst[i] += src[i]; dst may reach one position from several i. When some dimension's slices reach disjoint
+     * parts of dst (the images of a batch in a convolution's input gradient, every window of a pooling that does
+     * not overlap), that dimension goes outermost and its slices are split over {@link Parallel}: no two threads
+     * touch one position, and each slice's block of dst stays in cache while its overlapping windows add up.
+     */
     static void accumulate(View src, View dst) {
-        Strided w = Strided.of(src.shape(), src.layout().strides(), dst.layout().strides());
+        int[] shape = src.shape(), ss = src.layout().strides(), ds = dst.layout().strides();
+        int d = disjointDimension(shape, ds);
+        if (d > 0) {
+            shape = outermost(shape, d);
+            ss = outermost(ss, d);
+            ds = outermost(ds, d);
+        }
+        Strided w = Strided.of(shape, ss, ds);
         Object sa = array(src), da = array(dst);
         boolean f32 = src.dtype() == DType.F32;
-        w.forEach(0, w.numel(), new int[] {src.layout().offset(), dst.layout().offset()}, (p, n) -> {
+        int[] base = {src.layout().offset(), dst.layout().offset()};
+        Strided.Run run = (p, n) -> {
             if (f32) Elementwise.accumulate((float[]) sa, p[0], w.stride(0), (float[]) da, p[1], w.stride(1), n);
             else Elementwise.accumulate((double[]) sa, p[0], w.stride(0), (double[]) da, p[1], w.stride(1), n);
-        });
+        };
+        if (d < 0 || w.numel() == 0) {
+            w.forEach(0, w.numel(), base, run);
+            return;
+        }
+        int block = w.numel() / shape[0];
+        Parallel.forRange(shape[0], Math.max(1, CpuBackend.GRAIN / Math.max(1, block)),
+                (from, to) -> w.forEach(from * block, to * block, base, run));
+    }
+
+    /**
+     * A dimension whose slices reach disjoint positions of a layout with these strides (its stride exceeds the span of
+     * all the others together), the largest such; -1 when there is none.
+     */
+    static int disjointDimension(int[] shape, int[] strides) {
+        long span = 1;
+        for (int k = 0; k < shape.length; k++) {
+            if (shape[k] == 0) return -1;
+            span += (long) strides[k] * (shape[k] - 1);
+        }
+        int best = -1;
+        for (int k = 0; k < shape.length; k++) {
+            long others = span - (long) strides[k] * (shape[k] - 1);
+            if (shape[k] > 1 && strides[k] >= others && (best < 0 || shape[k] > shape[best])) best = k;
+        }
+        return best;
+    }
+
+    /** The array with element d moved to the front. */
+    private static int[] outermost(int[] a, int d) {
+        int[] out = new int[a.length];
+        out[0] = a[d];
+        for (int k = 0, j = 1; k < a.length; k++) if (k != d) out[j++] = a[k];
+        return out;
     }
 
     private static int[] along(Layout l, int axis) {
