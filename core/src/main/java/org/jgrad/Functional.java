@@ -249,9 +249,16 @@ public final class Functional {
             return new Window(k[0], k[1], s[0], s[1], p[0], p[1], d[0], d[1], (hp - ekh) / s[0] + 1, (wp - ekw) / s[1] + 1);
         }
 
-        /** The windows of a padded {@code [N, C, Hp, Wp]} tensor as a view {@code [N, C, OH, OW, KH, KW]}. */
+        /**
+         * The windows of a padded {@code [N, C, Hp, Wp]} tensor as a view {@code [N, C, OH, OW, KH, KW]}. Windows that
+         * tile the input (stride = kernel, no dilation: the usual pooling) are a reshape, whose gradient is a view
+         * too; overlapping ones are a strided view, whose gradient adds the overlaps up.
+         */
         Tensor windows(Tensor xp) {
             int c = xp.size(1), hp = xp.size(2), wp = xp.size(3);
+            if (sh == kh && sw == kw && dh == 1 && dw == 1)
+                return xp.narrow(2, 0, oh * kh).narrow(3, 0, ow * kw).reshape(xp.size(0), c, oh, kh, ow, kw)
+                        .permute(0, 1, 2, 4, 3, 5);
             return xp.asStrided(new int[] {xp.size(0), c, oh, ow, kh, kw},
                     new int[] {c * hp * wp, hp * wp, sh * wp, sw, dh * wp, dw}, 0);
         }
