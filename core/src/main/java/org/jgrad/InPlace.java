@@ -3,8 +3,9 @@ package org.jgrad;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.function.Supplier;
+import org.jgrad.spi.BinaryOp;
 
-/** The only writers: results computed out of place, then copied into the destination's elements. */
+/** The only writers: a kernel writing into the destination itself, or a result computed out of place and copied in. */
 final class InPlace {
     private InPlace() {
     }
@@ -16,6 +17,26 @@ final class InPlace {
             value = result.get();
         }
         return assign(op, dst, value);
+    }
+
+    /**
+     * {@code dst = dst ∘ b} as one kernel that writes into dst itself (no temporary, no copy: an optimizer's update),
+     * when b converts to dst's dtype without widening it and broadcasts to dst's shape; otherwise computed out of
+     * place and copied in.
+     */
+    static Tensor binary(String op, Tensor dst, BinaryOp kind, Tensor b) {
+        check(op, dst);
+        Elementwise.sameDevice(op, dst, b);
+        boolean direct = dst.dtype() != DType.BOOL && DType.promote(dst.dtype(), b.dtype()) == dst.dtype()
+                && b.storage != dst.storage
+                && Arrays.equals(Views.broadcastShapes(op, dst.layout.shape(), b.layout.shape()), dst.layout.shape());
+        if (!direct) return update(op, dst, () -> Elementwise.binary(kind, dst, b));
+        try (var off = Grad.disabled()) {
+            Tensor v = b.to(dst.dtype()).expand(dst.layout.shape());
+            dst.device.backend().binary(kind, dst.view(), v.view(), dst.view());
+        }
+        dst.storage.bumpVersion();
+        return dst;
     }
 
     static Tensor assign(String op, Tensor dst, Tensor src) {

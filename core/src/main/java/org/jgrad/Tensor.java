@@ -540,16 +540,16 @@ public final class Tensor {
     public Tensor fill(double value) { return InPlace.assign("fill", this, like(value)); }
 
     /** {@code this += b}. Returns this. */
-    public Tensor addInPlace(Tensor b) { return InPlace.update("addInPlace", this, () -> add(b)); }
+    public Tensor addInPlace(Tensor b) { return InPlace.binary("addInPlace", this, BinaryOp.ADD, b); }
 
     /** {@code this -= b}. Returns this. */
-    public Tensor subInPlace(Tensor b) { return InPlace.update("subInPlace", this, () -> sub(b)); }
+    public Tensor subInPlace(Tensor b) { return InPlace.binary("subInPlace", this, BinaryOp.SUB, b); }
 
     /** {@code this *= b}. Returns this. */
-    public Tensor mulInPlace(Tensor b) { return InPlace.update("mulInPlace", this, () -> mul(b)); }
+    public Tensor mulInPlace(Tensor b) { return InPlace.binary("mulInPlace", this, BinaryOp.MUL, b); }
 
     /** {@code this *= b}. Returns this. */
-    public Tensor mulInPlace(double b) { return InPlace.update("mulInPlace", this, () -> mul(b)); }
+    public Tensor mulInPlace(double b) { return InPlace.binary("mulInPlace", this, BinaryOp.MUL, like(b)); }
 
     @Override
     public String toString() {

@@ -5,7 +5,8 @@ import org.jgrad.DType;
 /**
  * The primitive kernels a backend implements. Kernels know nothing of gradients, broadcasting rules or
  * validation: core has already checked shapes, dtypes and index ranges, expanded broadcast operands to the
- * output's shape (stride 0) and allocated the output. Every {@code out} is a fresh view that aliases no input.
+ * output's shape (stride 0) and allocated the output. Every {@code out} is a fresh view that aliases no input, except
+ * where {@link #binary} says otherwise.
  * Operands may have any non-negative strides and offsets.
  */
 public interface Backend {
@@ -41,7 +42,10 @@ public interface Backend {
     /** {@code out[i] = op(x[i])}; x and out have the same dtype and shape. */
     void unary(UnaryOp op, View x, View out);
 
-    /** {@code out[i] = op(a[i], b[i])}; a and b have the same dtype, all three the same shape. */
+    /**
+     * {@code out[i] = op(a[i], b[i])}; a and b have the same dtype, all three the same shape. For an in-place update
+     * (not a comparison) out may be the very view a, never overlapping itself: element i is read before it is written.
+     */
     void binary(BinaryOp op, View a, View b, View out);
 
     /** {@code out[i] = mask[i] ? a[i] : b[i]}; mask is BOOL, a, b and out share a dtype; all have one shape. */
