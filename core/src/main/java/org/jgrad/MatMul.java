@@ -49,7 +49,12 @@ final class MatMul {
         return s;
     }
 
-    /** {@code out[b] = x[b] · y[b]}; dX = g·yᵀ, dY = xᵀ·g. */
+    /**
+     * {@code out[b] = x[b] · y[b]}; dX = g·yᵀ, dY = xᵀ·g, each formed only when its operand needs it (a layer's input
+     * data does not: that product would be a third of the layer's work). A gradient takes its operand's layout: for
+     * a transposed operand (a weight used as {@code w.mT()}) it is computed as the transpose of the product
+     * transposed, so the weight's gradient comes out dense and row-major, as the weight is.
+     */
     private static Tensor batched(Tensor x, Tensor y) {
         int[] xs = x.layout.shape(), ys = y.layout.shape();
         Tensor out = Factories.empty(x.device, x.dtype(), new int[] {xs[0], xs[1], ys[2]});
@@ -58,6 +63,14 @@ final class MatMul {
             else x.device.backend().matmul(x.view(), y.view(), out.view());
         }
         return Autograd.record("matmul", out, new Tensor[] {x, y}, new Tensor[] {x, y},
-                g -> new Tensor[] {g.matmul(y.mT()), x.mT().matmul(g)});
+                g -> new Tensor[] {
+                    !x.requiresGrad() ? null : transposed(x) ? y.matmul(g.mT()).mT() : g.matmul(y.mT()),
+                    !y.requiresGrad() ? null : transposed(y) ? g.mT().matmul(x).mT() : x.mT().matmul(g)});
+    }
+
+    /** Whether a {@code [B, R, C]} operand is stored column-major (its rows are the unit-stride direction). */
+    private static boolean transposed(Tensor t) {
+        int[] s = t.layout.strides(), shape = t.layout.shape();
+        return shape[1] > 1 && shape[2] > 1 && s[1] == 1 && s[2] >= shape[1];
     }
 }
