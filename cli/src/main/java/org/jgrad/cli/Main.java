@@ -6,35 +6,51 @@ import org.jgrad.Device;
 import org.jgrad.Functional;
 import org.jgrad.Grad;
 import org.jgrad.Tensor;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /**
- * The {@code ./jgrad} command line. Until the nn issue brings training on Fashion-MNIST, its main job is the
- * README's example: fit a linear model by gradient descent and show the gradients autograd computed.
+ * The {@code ./jgrad} command line: {@code example} (the default), {@code devices} and {@code bench}. The
+ * launcher script handles {@code ./jgrad test} itself, so it is listed here only for the help text.
  */
-public final class Main {
-    private Main() {
+@Command(name = "jgrad", mixinStandardHelpOptions = true, version = "jgrad 0.1.0-SNAPSHOT",
+        description = "A tensor framework with autograd for Java 25. Without a command: the README example.",
+        subcommands = {Main.Example.class, Main.Devices.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "  test       run the test suite (./mvnw verify; handled by the ./jgrad script)"})
+public final class Main implements Runnable {
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
     }
 
-    public static void main(String[] args) {
-        String command = args.length == 0 ? "example" : args[0];
-        PrintStream out = System.out;
-        switch (command) {
-            case "example" -> example(out);
-            case "devices" -> out.print(Device.report());
-            case "help", "--help", "-h" -> usage(out);
-            default -> {
-                System.err.println("jgrad: unknown command '" + command + "'");
-                usage(System.err);
-                System.exit(2);
-            }
+    /** The parser with jgrad's error handling: a failing command prints one line, never a stack trace. */
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((e, line, parsed) -> {
+            line.getErr().println("jgrad: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            return 2;
+        });
+        return cl;
+    }
+
+    @Override
+    public void run() {
+        example(System.out);
+    }
+
+    @Command(name = "example", description = "Fit y = 2·x0 − 3·x1 + 0.5·x2 + 1 by gradient descent (the README example).")
+    static final class Example implements Runnable {
+        @Override
+        public void run() {
+            example(System.out);
         }
     }
 
-    private static void usage(PrintStream out) {
-        out.println("usage: ./jgrad [example | devices | test]");
-        out.println("  example   fit y = 2·x0 − 3·x1 + 0.5·x2 + 1 by gradient descent (the README example)");
-        out.println("  devices   list the backends found and which one Device.best() picks");
-        out.println("  test      run the test suite (./mvnw verify)");
+    @Command(name = "devices", description = "List the backends found and which one Device.best() picks.")
+    static final class Devices implements Runnable {
+        @Override
+        public void run() {
+            System.out.print(Device.report());
+        }
     }
 
     /** The README example, end to end: data, a loss, backward(), a gradient read, and a training loop. */
