@@ -22,6 +22,15 @@ public final class Philox {
 
     /** Philox-4x32-10 of the full 128-bit counter {@code (c0, c1, c2, c3)} under the key {@code (k0, k1)}. */
     static int[] block(int c0, int c1, int c2, int c3, int k0, int k1) {
+        long w01 = rounds(c0, c1, c2, c3, k0, k1, false), w23 = rounds(c0, c1, c2, c3, k0, k1, true);
+        return new int[] {(int) (w01 >>> 32), (int) w01, (int) (w23 >>> 32), (int) w23};
+    }
+
+    /**
+     * The ten rounds; returns words 0 and 1 (or 2 and 3 when {@code second}) as {@code w0 << 32 | w1}, so that the
+     * uniform draws, which need only those, allocate nothing on a backend's hot path.
+     */
+    private static long rounds(int c0, int c1, int c2, int c3, int k0, int k1, boolean second) {
         for (int round = 0; round < 10; round++) {
             long p0 = (M0 & 0xFFFFFFFFL) * (c0 & 0xFFFFFFFFL);
             long p1 = (M1 & 0xFFFFFFFFL) * (c2 & 0xFFFFFFFFL);
@@ -34,18 +43,23 @@ public final class Philox {
             k0 += W0;
             k1 += W1;
         }
-        return new int[] {c0, c1, c2, c3};
+        return second ? ((long) c2 << 32) | (c3 & 0xFFFFFFFFL) : ((long) c0 << 32) | (c1 & 0xFFFFFFFFL);
+    }
+
+    /** Words 0 and 1 for counter block {@code (lo32(counter), hi32(counter), 0, 0)}, as {@code w0 << 32 | w1}. */
+    private static long words01(long seed, long counter) {
+        return rounds((int) counter, (int) (counter >>> 32), 0, 0, (int) seed, (int) (seed >>> 32), false);
     }
 
     /** Uniform on [0, 1) with 24 random bits: the F32 draw. */
     public static float uniformF32(long seed, long counter) {
-        return (block(seed, counter)[0] >>> 8) * 0x1.0p-24f;
+        return ((int) (words01(seed, counter) >>> 32) >>> 8) * 0x1.0p-24f;
     }
 
     /** Uniform on [0, 1) with 53 random bits: the F64 draw. */
     public static double uniformF64(long seed, long counter) {
-        int[] w = block(seed, counter);
-        return bits53(w[0], w[1]) * 0x1.0p-53;
+        long w = words01(seed, counter);
+        return bits53((int) (w >>> 32), (int) w) * 0x1.0p-53;
     }
 
     /** Standard normal (computed in double; the F32 draw is this value rounded). */
