@@ -29,8 +29,8 @@ def batch_norm(prefix, bn, shape):
     """Three training steps (momentum 0.1), then one evaluation forward; weight 0.5 + 0.25c, bias 0.1c − 0.2."""
     bn = bn.double()
     with torch.no_grad():
-        bn.weight.copy_(torch.tensor([0.5 + 0.25 * c for c in range(bn.num_features)]))
-        bn.bias.copy_(torch.tensor([0.1 * c - 0.2 for c in range(bn.num_features)]))
+        bn.weight.copy_(torch.tensor([0.5 + 0.25 * c for c in range(bn.num_features)], dtype=torch.float64))
+        bn.bias.copy_(torch.tensor([0.1 * c - 0.2 for c in range(bn.num_features)], dtype=torch.float64))
     bn.train()
     first = None
     for step in range(3):
