@@ -69,13 +69,14 @@ public abstract sealed class BatchNorm extends Layer permits BatchNorm1d, BatchN
         if (x.size(1) != features)
             throw new IllegalArgumentException(kind() + ": expected " + features + " channels in axis 1, got " + describe(x));
         Tensor count = numBatchesTracked();
+        Tensor y = Functional.batchNorm(x, runningMean(), runningVar(), weight(), bias(), isTraining() || count == null,
+                momentum, eps);
         if (isTraining() && count != null) {
             try (var off = Grad.disabled()) {
-                count.addInPlace(Tensor.onesLike(count));
+                count.addInPlace(Tensor.onesLike(count));      // after batchNorm, which validates x before updating
             }
         }
-        return Functional.batchNorm(x, runningMean(), runningVar(), weight(), bias(), isTraining() || count == null,
-                momentum, eps);
+        return y;
     }
 
     /** Fails unless x has one of the ranks {@code lo..hi}, naming the shapes the layer takes. */

@@ -35,6 +35,12 @@ public final class GhostBatchNorm extends BatchNorm {
         checkRank(x, 2, Integer.MAX_VALUE, "[N, C, …]");
         int n = x.size(0);
         if (!isTraining() || n <= virtualBatchSize) return normalize(x);
+        // checked before the first virtual batch updates the running statistics, so an error changes nothing
+        Tensor last = x.narrow(0, n - (n - 1) % virtualBatchSize - 1, (n - 1) % virtualBatchSize + 1);
+        if (last.numel() <= last.size(1))    // one value per channel
+            throw new IllegalArgumentException("GhostBatchNorm: the last virtual batch of " + describe(x) + " (virtual"
+                    + " batch size " + virtualBatchSize + ") is " + describe(last) + ", one value per channel: batch"
+                    + " statistics need more; choose a batch size that leaves at least two samples in it");
         Tensor[] parts = new Tensor[(n + virtualBatchSize - 1) / virtualBatchSize];
         for (int i = 0; i < parts.length; i++) {
             int start = i * virtualBatchSize;

@@ -167,10 +167,13 @@ public abstract class Layer {
             throw new IllegalArgumentException(sb.toString());
         }
         try (var off = Grad.disabled()) {
+            // every transfer first, so that a device failure leaves the layer as it was
+            Map<Tensor, Tensor> copies = new LinkedHashMap<>();
             for (var e : own.entrySet()) {
                 Tensor src = state.get(e.getKey());
-                if (src != null) e.getValue().copyFrom(src.to(e.getValue().device()));
+                if (src != null) copies.put(e.getValue(), src.to(e.getValue().device()));
             }
+            copies.forEach(Tensor::copyFrom);
         }
     }
 

@@ -146,4 +146,20 @@ class BatchNormTest {
         assertTrue(e.getMessage().contains("[N, C] or [N, C, L]"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new GhostBatchNorm(3, 0));
     }
+
+    @Test
+    void aBatchTooSmallForStatisticsChangesNothing() {
+        // one sample of [N, C]: no variance to take; for GhostBatchNorm 7 = 3 + 3 + 1 leaves one in the last batch
+        BatchNorm1d bn = new BatchNorm1d(2);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> bn.forward(Tensor.ones(1, 2)));
+        assertTrue(e.getMessage().contains("more than one value per channel"), e.getMessage());
+        assertEquals(0, bn.numBatchesTracked().item());
+        GhostBatchNorm ghost = new GhostBatchNorm(2, 3);
+        e = assertThrows(IllegalArgumentException.class, () -> ghost.forward(Tensor.rand(1, 7, 2)));
+        assertTrue(e.getMessage().contains("the last virtual batch of tensor [7, 2] F32 (virtual batch size 3) is tensor [1, 2] F32"),
+                e.getMessage());
+        assertEquals(0, ghost.numBatchesTracked().item());
+        assertArrayEquals(new float[] {0, 0}, ghost.runningMean().toFloatArray());
+        assertArrayEquals(new int[] {8, 2}, ghost.forward(Tensor.rand(1, 8, 2)).shape());
+    }
 }
