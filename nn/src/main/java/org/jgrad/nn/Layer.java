@@ -154,9 +154,7 @@ public abstract class Layer {
         for (var e : own.entrySet()) {
             Tensor src = state.get(e.getKey());
             if (src == null) missing.add(e.getKey());
-            else if (!Arrays.equals(src.shape(), e.getValue().shape()))
-                mismatched.add(e.getKey() + " (expected " + Arrays.toString(e.getValue().shape()) + ", got "
-                        + Arrays.toString(src.shape()) + ")");
+            else if (!Arrays.equals(src.shape(), e.getValue().shape())) mismatched.add(shapeMismatch(e.getKey(), e.getValue(), src));
         }
         for (String k : state.keySet()) if (!own.containsKey(k)) unexpected.add(k);
         if (!mismatched.isEmpty() || strict && (!missing.isEmpty() || !unexpected.isEmpty())) {
@@ -253,33 +251,31 @@ public abstract class Layer {
         for (var e : replacements.entrySet()) {
             Tensor own = ownParams.containsKey(e.getKey()) ? ownParams.get(e.getKey()) : ownBuffers.get(e.getKey());
             if (own == null) bad.add(e.getKey() + " (no such parameter or buffer)");
-            else if (!Arrays.equals(own.shape(), e.getValue().shape()))
-                bad.add(e.getKey() + " (expected " + Arrays.toString(own.shape()) + ", got "
-                        + Arrays.toString(e.getValue().shape()) + ")");
+            else if (e.getValue() == null) bad.add(e.getKey() + " (null)");
+            else if (!Arrays.equals(own.shape(), e.getValue().shape())) bad.add(shapeMismatch(e.getKey(), own, e.getValue()));
         }
         if (!bad.isEmpty())
             throw new IllegalArgumentException("functionalCall: bad replacements for " + kind() + ": " + String.join(", ", bad));
         Map<String, Tensor> saved = new LinkedHashMap<>();
         try {
-            walk("", (prefix, layer) -> {
-                for (Map<String, Tensor> m : List.of(layer.params, layer.buffers))
-                    for (var e : m.entrySet()) {
-                        Tensor r = replacements.get(prefix + e.getKey());
-                        if (r == null) continue;
-                        saved.put(prefix + e.getKey(), e.getValue());
-                        e.setValue(r);
-                    }
-            });
+            swap(replacements, saved);
             return forward(x);
         } finally {
-            walk("", (prefix, layer) -> {
-                for (Map<String, Tensor> m : List.of(layer.params, layer.buffers))
-                    for (var e : m.entrySet()) {
-                        Tensor s = saved.get(prefix + e.getKey());
-                        if (s != null) e.setValue(s);
-                    }
-            });
+            swap(saved, new LinkedHashMap<>());
         }
+    }
+
+    /** Puts each tensor of {@code incoming} in place of the parameter or buffer of its name, the old one into {@code outgoing}. */
+    private void swap(Map<String, Tensor> incoming, Map<String, Tensor> outgoing) {
+        walk("", (prefix, layer) -> {
+            for (Map<String, Tensor> m : List.of(layer.params, layer.buffers))
+                for (var e : m.entrySet()) {
+                    Tensor r = incoming.get(prefix + e.getKey());
+                    if (r == null) continue;
+                    outgoing.put(prefix + e.getKey(), e.getValue());
+                    e.setValue(r);
+                }
+        });
     }
 
     // ---------------------------------------------------------------- description
@@ -287,6 +283,10 @@ public abstract class Layer {
     /** The layer's class name, for messages. */
     final String kind() {
         return getClass().getSimpleName();
+    }
+
+    private static String shapeMismatch(String name, Tensor expected, Tensor got) {
+        return name + " (expected " + Arrays.toString(expected.shape()) + ", got " + Arrays.toString(got.shape()) + ")";
     }
 
     static String describe(Tensor t) {
