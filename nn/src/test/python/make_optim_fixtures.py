@@ -6,7 +6,8 @@
 For every optimizer configuration below, a 6-5-3 MLP (Linear, Tanh, Linear; MSE loss; float64 unless the name ends
 in _f32) starts from the same fixed weights, takes 10 full-batch steps on fixed data, and the final parameters and
 the 10 losses are stored. Scheduler configurations store the learning rates (and the cycled momentum of OneCycleLR)
-after construction and after each of N steps. The Java tests list the same configurations by name; a name on one
+after construction and after each of N steps (N < total_steps for OneCycleLR: PyTorch extrapolates past the
+last phase at step total_steps, where jgrad holds the final rate). The Java tests list the same configurations by name; a name on one
 side only fails the test. Output: nn/src/test/resources/org/jgrad/nn/optim/optim_fixtures.safetensors, written by
 hand from numpy (8-byte little-endian header length, JSON header, raw little-endian data) so that the fixture does
 not depend on the safetensors package.
@@ -60,6 +61,9 @@ SCHEDULERS = {
     'onecycle_adam': (torch.optim.Adam, dict(lr=0.1), torch.optim.lr_scheduler.OneCycleLR,
                       dict(max_lr=0.01, total_steps=17, pct_start=0.25, div_factor=10.0, final_div_factor=100.0),
                       16),
+    'onecycle_three_phase_linear': (torch.optim.SGD, dict(lr=0.1, momentum=0.9), torch.optim.lr_scheduler.OneCycleLR,
+                                    dict(max_lr=0.2, total_steps=15, pct_start=0.4, anneal_strategy='linear',
+                                         three_phase=True), 14),
 }
 
 

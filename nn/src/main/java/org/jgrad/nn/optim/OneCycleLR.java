@@ -7,7 +7,9 @@ import java.util.List;
  * up to {@code maxLr} over the first {@code pctStart} of {@code totalSteps}, then down to
  * {@code maxLr/div/finalDiv}; with {@code threePhase} it first returns to {@code maxLr/div} symmetrically. With
  * {@code cycleMomentum}, momentum ({@code momentum}, or Adam's {@code beta1}) moves inversely between
- * {@code maxMomentum} and {@code baseMomentum}. Step once per batch; stepping past {@code totalSteps} fails.
+ * {@code maxMomentum} and {@code baseMomentum}. Step once per batch. At step {@code totalSteps} (reached by the
+ * step after the last batch) the schedule holds its final values, where PyTorch extrapolates the last phase (a
+ * linear one to a negative rate); stepping further fails.
  */
 public final class OneCycleLR extends LrScheduler {
     /** How each phase moves between its end values. */
@@ -90,7 +92,8 @@ public final class OneCycleLR extends LrScheduler {
     }
 
     /** The scheduled rate ({@code values}: initial, max, min) or momentum ({@code values}: max, base) at a step. */
-    private double along(int step, double[] values, boolean momentum) {
+    private double along(int epoch, double[] values, boolean momentum) {
+        int step = Math.min(epoch, totalSteps - 1);
         double start = 0;
         for (int i = 0; ; i++) {
             Phase p = phases.get(i);

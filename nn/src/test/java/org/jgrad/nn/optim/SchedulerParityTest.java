@@ -37,6 +37,9 @@ class SchedulerParityTest {
         CONFIGS.put("onecycle_adam", new Config(g -> groups(new Adam(g.get(0), 0.1)),
                 o -> new OneCycleLR(o, new double[] {0.01}, 17, 0.25, OneCycleLR.Anneal.COS, true, 0.85, 0.95,
                         10, 100, false)));
+        CONFIGS.put("onecycle_three_phase_linear", new Config(g -> groups(new SGD(g.get(0), 0.1, 0.9, 0, 0, false)),
+                o -> new OneCycleLR(o, new double[] {0.2}, 15, 0.4, OneCycleLR.Anneal.LINEAR, true, 0.85, 0.95,
+                        25, 1e4, true)));
     }
 
     /** Adds the second group, holding the second parameter, at a quarter of the first group's rate. */
@@ -80,6 +83,6 @@ class SchedulerParityTest {
                             name + ": " + momentum + " of group " + g + " at step " + step);
             }
         }
-        System.out.printf("schedule %-14s %d steps, max |Δlr| = %.3e%n", name, lrs.size(0) - 1, worst);
+        System.out.printf("schedule %-28s %d steps, max |Δlr| = %.3e%n", name, lrs.size(0) - 1, worst);
     }
 }
