@@ -47,7 +47,7 @@ OPTIMIZERS = {
                                                                  dict(step_size=3, gamma=0.5))}),
 }
 
-# name -> (optimizer class, its keyword arguments, scheduler class, its keyword arguments, steps); two groups.
+# name -> (optimizer class, its keyword arguments, scheduler class or factory, its keyword arguments, steps); two groups.
 SCHEDULERS = {
     'step': (torch.optim.SGD, dict(lr=0.1), torch.optim.lr_scheduler.StepLR, dict(step_size=3, gamma=0.5), 12),
     'multistep': (torch.optim.SGD, dict(lr=0.1), torch.optim.lr_scheduler.MultiStepLR,
@@ -64,6 +64,9 @@ SCHEDULERS = {
     'onecycle_three_phase_linear': (torch.optim.SGD, dict(lr=0.1, momentum=0.9), torch.optim.lr_scheduler.OneCycleLR,
                                     dict(max_lr=0.2, total_steps=15, pct_start=0.4, anneal_strategy='linear',
                                          three_phase=True), 14),
+    'sequential': (torch.optim.SGD, dict(lr=0.1), lambda opt: torch.optim.lr_scheduler.SequentialLR(
+        opt, [torch.optim.lr_scheduler.LinearLR(opt, start_factor=0.1, total_iters=3),
+              torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=8, eta_min=0.001)], milestones=[3]), {}, 14),
 }
 
 
@@ -116,7 +119,7 @@ def run_scheduler(name, ocls, okwargs, scls, skwargs, steps):
         lrs.append([g['lr'] for g in opt.param_groups])
         momenta.append([g['betas'][0] if 'betas' in g else g['momentum'] for g in opt.param_groups])
     out = {f'sched.{name}.lr': np.array(lrs, dtype=np.float64)}
-    if scls is torch.optim.lr_scheduler.OneCycleLR:
+    if name.startswith('onecycle'):
         out[f'sched.{name}.momentum'] = np.array(momenta, dtype=np.float64)
     return out
 

@@ -13,16 +13,19 @@ import org.jgrad.Tensor;
  * {@code torch.optim.lr_scheduler} does: constructing a scheduler applies step 0; call {@link #step()} after each
  * {@code optimizer.step()}, once per epoch or once per iteration as the schedule is meant. The closed form makes
  * the rates depend on the step count alone (PyTorch's recursive updates give the same values up to rounding), so
- * restoring {@code last_epoch} restores the schedule. The base rates are the groups' rates at construction.
+ * restoring {@code last_epoch} restores the schedule. The base rates are the groups' rates when the first
+ * scheduler was attached to the optimizer (PyTorch's {@code initial_lr}), so that schedulers built one after another
+ * for {@link SequentialLR} share them.
  */
-public abstract sealed class LrScheduler permits StepLR, MultiStepLR, CosineAnnealingLR, LinearLR, OneCycleLR {
+public abstract sealed class LrScheduler
+        permits StepLR, MultiStepLR, CosineAnnealingLR, LinearLR, OneCycleLR, SequentialLR {
     final Optimizer optimizer;
     private double[] baseLrs;
     private int lastEpoch = -1;
 
     LrScheduler(Optimizer optimizer) {
         this.optimizer = optimizer;
-        this.baseLrs = optimizer.paramGroups().stream().mapToDouble(ParamGroup::lr).toArray();
+        this.baseLrs = optimizer.paramGroups().stream().mapToDouble(ParamGroup::initialLr).toArray();
     }
 
     /** The learning rate of group {@code group} at step {@code epoch} (≥ 0). */
@@ -46,10 +49,19 @@ public abstract sealed class LrScheduler permits StepLR, MultiStepLR, CosineAnne
         apply();
     }
 
-    /** Sets each group's learning rate (and whatever else the schedule drives) for {@link #lastEpoch()}. */
-    void apply() {
+    /** Sets each group's learning rate, and whatever else the schedule drives, for {@link #lastEpoch()}. */
+    private void apply() {
         List<ParamGroup> groups = groups();
         for (int g = 0; g < groups.size(); g++) groups.get(g).setLr(lr(g, baseLrs[g], lastEpoch));
+        applyOthers(lastEpoch);
+    }
+
+    /** Sets the options besides the rate that the schedule drives at {@code epoch} (OneCycleLR's momentum). */
+    void applyOthers(int epoch) {
+    }
+
+    final double baseLr(int group) {
+        return baseLrs[group];
     }
 
     /** The optimizer's groups, checked to be the ones the schedule was built for. */

@@ -84,10 +84,9 @@ public final class OneCycleLR extends LrScheduler {
     }
 
     @Override
-    void apply() {
-        super.apply();
+    void applyOthers(int epoch) {
         if (momentumName == null) return;
-        double m = along(lastEpoch(), new double[] {maxMomentum, baseMomentum}, true);
+        double m = along(epoch, new double[] {maxMomentum, baseMomentum}, true);
         for (ParamGroup g : groups()) g.set(momentumName, m);
     }
 

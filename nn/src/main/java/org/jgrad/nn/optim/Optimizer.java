@@ -110,8 +110,16 @@ public abstract sealed class Optimizer permits SGD, Adam, RMSprop {
         for (ParamGroup g : groups) g.setLr(lr);
     }
 
-    /** Updates every parameter that has a gradient, in place and without recording the graph. */
+    /**
+     * Updates every parameter that has a gradient, in place and without recording the graph; fails before any
+     * update when a gradient's shape is not its parameter's.
+     */
     public final void step() {
+        for (ParamGroup g : groups)    // all checked first, so that a bad gradient leaves every parameter as it was
+            for (Tensor p : g.params())
+                if (p.grad() != null && !Arrays.equals(p.grad().shape(), p.shape()))
+                    throw new IllegalStateException(name + ".step: the gradient of a parameter " + describe(p)
+                            + " is " + describe(p.grad()) + "; a gradient has its parameter's shape");
         try (var off = Grad.disabled()) {
             for (ParamGroup g : groups)
                 for (Tensor p : g.params()) {

@@ -15,6 +15,7 @@ public final class ParamGroup {
     private final Optimizer owner;
     private final List<Tensor> params;
     private final LinkedHashMap<String, Double> options;
+    private double initialLr = Double.NaN;
 
     ParamGroup(Optimizer owner, List<Tensor> params, LinkedHashMap<String, Double> options) {
         this.owner = owner;
@@ -34,6 +35,12 @@ public final class ParamGroup {
     /** Sets this group's learning rate (what schedulers call); fails for a negative or non-finite value. */
     public void setLr(double lr) {
         set("lr", lr);
+    }
+
+    /** The rate schedules start from: the rate when the first scheduler asked (PyTorch's {@code initial_lr}). */
+    double initialLr() {
+        if (Double.isNaN(initialLr)) initialLr = lr();
+        return initialLr;
     }
 
     /** The option {@code name}; fails naming the options this optimizer has. */

@@ -96,7 +96,15 @@ class LrSchedulerTest {
                 () -> new LinearLR(sgd(1), 0.5, 1, 0), () -> new CosineAnnealingLR(sgd(1), 0),
                 () -> new OneCycleLR(sgd(1), new double[] {1, 2}, 10, 0.3, OneCycleLR.Anneal.COS, true, 0.85, 0.95,
                         25, 1e4, false),
-                () -> new OneCycleLR(sgd(1), 1, 0))) {
+                () -> new OneCycleLR(sgd(1), 1, 0),
+                () -> {
+                    var opt = sgd(1);
+                    new SequentialLR(opt, List.of(new StepLR(opt, 1, 0.5)), new int[] {2});
+                },
+                () -> {
+                    var opt = sgd(1);
+                    new SequentialLR(opt, List.of(new StepLR(opt, 1, 0.5), new StepLR(sgd(1), 1, 0.5)), new int[] {2});
+                })) {
             var e = assertThrows(IllegalArgumentException.class, r::run);
             assertTrue(e.getMessage().contains("LR:"), e.getMessage());
         }

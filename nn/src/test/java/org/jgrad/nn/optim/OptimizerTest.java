@@ -125,6 +125,17 @@ class OptimizerTest {
     }
 
     @Test
+    void aGradientOfAnotherShapeIsRefusedBeforeAnythingChanges() {
+        Tensor a = param(1, 2), b = param(3);
+        var opt = new SGD(List.of(b, a), 0.1);
+        b.setGrad(Tensor.of(new double[] {1}, 1));
+        a.setGrad(Tensor.of(new double[] {1}, 1));
+        var e = assertThrows(IllegalStateException.class, opt::step);
+        assertTrue(e.getMessage().contains("tensor [2] F64 is tensor [1] F64"), e.getMessage());
+        assertEquals(3.0, b.item());
+    }
+
+    @Test
     void zeroGradClearsToNullOrToFreshZerosWithoutTouchingTheOldGradient() {
         Tensor a = param(1, 2), seed = Tensor.of(new double[] {5, 7}, 2);
         a.mul(1).backward(seed);

@@ -40,6 +40,8 @@ class SchedulerParityTest {
         CONFIGS.put("onecycle_three_phase_linear", new Config(g -> groups(new SGD(g.get(0), 0.1, 0.9, 0, 0, false)),
                 o -> new OneCycleLR(o, new double[] {0.2}, 15, 0.4, OneCycleLR.Anneal.LINEAR, true, 0.85, 0.95,
                         25, 1e4, true)));
+        CONFIGS.put("sequential", new Config(sgd, o -> new SequentialLR(o, List.of(new LinearLR(o, 0.1, 1.0, 3),
+                new CosineAnnealingLR(o, 8, 0.001)), new int[] {3})));
     }
 
     /** Adds the second group, holding the second parameter, at a quarter of the first group's rate. */
