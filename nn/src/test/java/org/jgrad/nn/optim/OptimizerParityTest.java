@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +17,7 @@ import java.util.stream.Collectors;
 import org.jgrad.DType;
 import org.jgrad.Functional;
 import org.jgrad.Tensor;
+import org.jgrad.nn.io.SafeTensors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -24,7 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * agree within 1e-10 (so that a misplaced ε or bias correction shows), the float32 run within 1e-5.
  */
 class OptimizerParityTest {
-    static final Map<String, Tensor> FIXTURE = FixtureFile.load("optim_fixtures.safetensors");
+    static final Map<String, Tensor> FIXTURE = fixture("optim_fixtures.safetensors");
     static final String[] NAMES = {"0.weight", "0.bias", "2.weight", "2.bias"};
     static final int STEPS = 10;
 
@@ -63,6 +67,16 @@ class OptimizerParityTest {
                 .clipNorm(0.05, Double.POSITIVE_INFINITY));
         CONFIGS.put("sgd_steplr_clip_value", new Config(layers -> new SGD(flat(layers), 0.2, 0.9, 0, 0, false),
                 0, 0, 0.01, opt -> new StepLR(opt, 3, 0.5)));
+    }
+
+    static Map<String, Tensor> fixture(String resource) {
+        try (InputStream in = OptimizerParityTest.class.getResourceAsStream(resource)) {
+            if (in == null) throw new IllegalStateException("missing test resource " + resource + "; regenerate it with"
+                    + " /usr/bin/python3 nn/src/test/python/make_optim_fixtures.py");
+            return SafeTensors.load(in.readAllBytes()).tensors();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static List<String> names() {
@@ -148,8 +162,8 @@ class OptimizerParityTest {
     }
 
     /**
-     * Saving the optimizer (and scheduler) state after 4 steps and loading it into fresh ones, as a checkpoint
-     * does, continues bit-exactly: the resumed run ends on exactly the uninterrupted run's parameters.
+     * Saving the weights and the optimizer (and scheduler) state after 4 steps as safetensors and loading them into
+     * fresh ones, as a checkpoint does, continues bit-exactly: the resumed run ends on exactly the uninterrupted run's parameters.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("names")
@@ -158,24 +172,22 @@ class OptimizerParityTest {
         for (int i = 0; i < STEPS; i++) straight.step();
         var first = new Run(name, initial());
         for (int i = 0; i < 4; i++) first.step();
-        var saved = hostCopies(first.opt.stateDict());
-        var resumed = new Run(name, hostCopies(first.weights()));
+        var saved = throughSafeTensors(first.opt.stateDict());
+        var resumed = new Run(name, throughSafeTensors(first.weights()));
         resumed.opt.loadStateDict(saved);
-        if (resumed.sched != null) resumed.sched.loadStateDict(hostCopies(first.sched.stateDict()));
+        if (resumed.sched != null) resumed.sched.loadStateDict(throughSafeTensors(first.sched.stateDict()));
         for (int i = 4; i < STEPS; i++) resumed.step();
         for (int i = 0; i < NAMES.length; i++)
             assertArrayEquals(straight.params.get(i).toDoubleArray(), resumed.params.get(i).toDoubleArray(),
                     name + ": " + NAMES[i] + " after resuming");
     }
 
-    /** What a checkpoint round trip gives: values copied through the host, sharing nothing with the originals. */
-    static Map<String, Tensor> hostCopies(Map<String, Tensor> dict) {
-        var out = new LinkedHashMap<String, Tensor>();
-        for (var e : dict.entrySet()) {
-            Tensor t = e.getValue();
-            out.put(e.getKey(), t.dtype() == DType.I32 ? Tensor.of(t.toIntArray(), t.shape())
-                    : t.dtype() == DType.F32 ? Tensor.of(t.toFloatArray(), t.shape()) : Tensor.of(t.toDoubleArray(), t.shape()));
+    /** What a checkpoint gives back: the dict written as safetensors bytes and read again. */
+    static Map<String, Tensor> throughSafeTensors(Map<String, Tensor> dict) {
+        try {
+            return SafeTensors.load(SafeTensors.toBytes(dict, Map.of())).tensors();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return out;
     }
 }
