@@ -22,14 +22,14 @@ final class Options {
         for (String n : names) {
             double v = o.get(n);
             if (!(v >= 0) || Double.isInfinite(v))
-                throw new IllegalArgumentException(opt.name() + ": invalid " + n + " " + v + " (expected a finite value ≥ 0)");
+                throw bad(opt, n, v, "a finite value ≥ 0");
         }
     }
 
     static void finite(Optimizer opt, Map<String, Double> o, String... names) {
         for (String n : names)
             if (!Double.isFinite(o.get(n)))
-                throw new IllegalArgumentException(opt.name() + ": invalid " + n + " " + o.get(n) + " (expected a finite value)");
+                throw bad(opt, n, o.get(n), "a finite value");
     }
 
     /** Values in [0, 1), as Adam's betas. */
@@ -37,7 +37,7 @@ final class Options {
         for (String n : names) {
             double v = o.get(n);
             if (!(v >= 0 && v < 1))
-                throw new IllegalArgumentException(opt.name() + ": invalid " + n + " " + v + " (expected 0 ≤ " + n + " < 1)");
+                throw bad(opt, n, v, "0 ≤ " + n + " < 1");
         }
     }
 
@@ -45,7 +45,11 @@ final class Options {
         for (String n : names) {
             double v = o.get(n);
             if (v != 0 && v != 1)
-                throw new IllegalArgumentException(opt.name() + ": invalid " + n + " " + v + " (a flag: expected 0 or 1)");
+                throw bad(opt, n, v, "a flag, 0 or 1");
         }
+    }
+
+    private static IllegalArgumentException bad(Optimizer opt, String name, double value, String expected) {
+        return new IllegalArgumentException(opt.name() + ": invalid " + name + " " + value + " (expected " + expected + ")");
     }
 }
