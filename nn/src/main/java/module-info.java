@@ -2,4 +2,6 @@
 module org.jgrad.nn {
     requires transitive org.jgrad.core;
     exports org.jgrad.nn;
+    exports org.jgrad.nn.io;
+    exports org.jgrad.nn.optim;
 }
