@@ -195,7 +195,7 @@ final class SafeTensorsReader {
             case I8, BOOL -> new byte[e.numel];
         };
         int perChunk = CHUNK / e.dtype.bytes;
-        ByteBuffer buf = ByteBuffer.allocate(Math.min(CHUNK, (int) (e.end - e.start))).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(CHUNK, e.end - e.start)).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < e.numel; i += perChunk) {
             int k = Math.min(perChunk, e.numel - i);
             buf.clear().limit(k * e.dtype.bytes);
