@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import org.jgrad.Tensor;
 
 /**
@@ -45,9 +46,11 @@ public final class SafeTensors {
     public static void save(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
         Plan plan = plan(tensors, metadata);
         Path dir = file.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
+        // Not Files.createTempFile: its owner-only permissions would pass to the checkpoint; CREATE_NEW honours the umask.
+        Path tmp = dir.resolve("." + file.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+        FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            try (ch) {
                 write(plan, ch);
                 ch.force(true);
             }

@@ -41,6 +41,8 @@ final class SafeTensorsReader {
     private static final Set<String> FIELDS = Set.of("dtype", "shape", "data_offsets");
     /** Read and convert in pieces of this many bytes, so a tensor never needs a second full-size copy. */
     static final int CHUNK = 1 << 20;
+    /** The most elements a Java array, and so a jgrad tensor, holds. */
+    private static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
 
     private SafeTensorsReader() {
     }
@@ -123,15 +125,9 @@ final class SafeTensorsReader {
         long[] offsets = naturals(name, "data_offsets", m.get("data_offsets"), Kind.OFFSETS);
         if (offsets.length != 2)
             throw new SafeTensorsException(Kind.BAD_ENTRY, name, "data_offsets must hold 2 numbers, got " + offsets.length);
-        int[] shape = new int[dims.length];
+        int[] shape = shape(name, dims);
         long numel = 1;
-        for (int d = 0; d < dims.length; d++) {
-            numel *= dims[d];
-            if (dims[d] > Integer.MAX_VALUE || numel > Integer.MAX_VALUE - 8)
-                throw new SafeTensorsException(Kind.TOO_LARGE, name, "shape " + Arrays.toString(dims)
-                        + " has more elements than a jgrad tensor holds (" + (Integer.MAX_VALUE - 8) + ")");
-            shape[d] = (int) dims[d];
-        }
+        for (int d : shape) numel *= d;
         long start = offsets[0], end = offsets[1];
         if (end < start)
             throw new SafeTensorsException(Kind.OFFSETS, name, "data_offsets [" + start + ", " + end + "] end before they start");
@@ -141,6 +137,21 @@ final class SafeTensorsReader {
                     + (end - start) + " bytes, but shape " + Arrays.toString(shape) + " of " + dtype + " needs "
                     + nbytes);
         return new Entry(name, dtype, shape, (int) numel, start, end);
+    }
+
+    /** {@code dims} as a jgrad shape, whose dimensions and element count must fit Java's array limit. */
+    private static int[] shape(String name, long[] dims) throws SafeTensorsException {
+        int[] shape = new int[dims.length];
+        long numel = 1;
+        for (int d = 0; d < dims.length; d++) {
+            numel *= dims[d];
+            if (dims[d] > MAX_ELEMENTS || numel > MAX_ELEMENTS)
+                throw new SafeTensorsException(Kind.TOO_LARGE, name, "shape " + Arrays.toString(dims) + (dims[d] > MAX_ELEMENTS
+                        ? " has dimension " + d + " = " + dims[d] : " has more elements") + " than a jgrad tensor holds ("
+                        + MAX_ELEMENTS + ")");
+            shape[d] = (int) dims[d];
+        }
+        return shape;
     }
 
     /** The non-negative integers in a JSON array; a number beyond 2^63 is {@code huge}'s kind of error. */
@@ -195,7 +206,7 @@ final class SafeTensorsReader {
             case I8, BOOL -> new byte[e.numel];
         };
         int perChunk = CHUNK / e.dtype.bytes;
-        ByteBuffer buf = ByteBuffer.allocate(Math.min(CHUNK, (int) (e.end - e.start))).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(CHUNK, e.end - e.start)).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < e.numel; i += perChunk) {
             int k = Math.min(perChunk, e.numel - i);
             buf.clear().limit(k * e.dtype.bytes);

@@ -1,12 +1,13 @@
 package org.jgrad.nn.io;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.jgrad.Tensor;
@@ -51,7 +52,12 @@ class SafeTensorsFuzzTest {
             }
         }
         System.out.println("safetensors fuzz: " + CASES + " cases, " + loaded + " loaded, errors by kind " + seen);
-        assertEquals(CASES, loaded + seen.values().stream().mapToInt(Integer::intValue).sum());
+        // The mutations must reach past the length prefix into the validator, and some must stay loadable.
+        if (CASES >= 1000) {
+            assertTrue(loaded > 0, "no mutated file loaded");
+            assertTrue(seen.keySet().containsAll(EnumSet.of(Kind.BAD_JSON, Kind.BAD_ENTRY, Kind.OFFSETS, Kind.SIZE_MISMATCH,
+                    Kind.TRAILING_BYTES, Kind.HEADER_NOT_UTF8)), "kinds reached: " + seen.keySet());
+        }
     }
 
     /** One to three random edits of {@code valid}. */

@@ -173,6 +173,7 @@ class SafeTensorsMalformedTest {
     @Test
     void shapesBeyondWhatATensorHoldsOrOverflowingAreTooLarge() {
         fails(Kind.TOO_LARGE, "{\"a\":{\"dtype\":\"F32\",\"shape\":[65536,65536],\"data_offsets\":[0,8]}}", 8, "more elements");
+        fails(Kind.TOO_LARGE, "{\"a\":{\"dtype\":\"F32\",\"shape\":[0,4294967296],\"data_offsets\":[0,0]}}", 0, "dimension 1 = 4294967296");
         fails(Kind.TOO_LARGE, "{\"a\":{\"dtype\":\"F32\",\"shape\":[4294967296,4294967296,4294967296],\"data_offsets\":[0,8]}}",
                 8);
         fails(Kind.TOO_LARGE, "{\"a\":{\"dtype\":\"F32\",\"shape\":[99999999999999999999],\"data_offsets\":[0,8]}}", 8,

@@ -100,7 +100,7 @@ class SafeTensorsTest {
         Path f = dir.resolve("ckpt.safetensors");
         SafeTensors.save(f, Map.of("a", Tensor.of(new float[] {1}, 1)));
         SafeTensors.save(f, Map.of("b", Tensor.of(new float[] {2, 3}, 2)));
-        assertEquals(Map.of("b", 2), Map.of("b", SafeTensors.load(f).tensors().get("b").numel()));
+        assertEquals(List.of("b"), List.copyOf(SafeTensors.load(f).tensors().keySet()));
         try (Stream<Path> files = Files.list(dir)) {
             assertEquals(List.of(f), files.toList());
         }
