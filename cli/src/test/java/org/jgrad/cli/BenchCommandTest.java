@@ -40,12 +40,12 @@ class BenchCommandTest {
     @Test
     void unknownDeviceIsOneErrorLineAndExitCodeTwo() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        var cl = Main.commandLine();
+        var cl = Main.commandLine(false);
         cl.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
         int rc = cl.execute("bench", "gemm", "--size", "8", "--device", "nosuch", "--warmup", "0", "--samples", "1");
         assertEquals(2, rc);
         String msg = err.toString(StandardCharsets.UTF_8).strip();
-        assertTrue(msg.startsWith("jgrad: device: no backend named 'nosuch'") && !msg.contains("\n\tat "), msg);
+        assertTrue(msg.startsWith("jgrad bench gemm: device: no backend named 'nosuch'") && !msg.contains("\n\tat "), msg);
     }
 
     @Test
@@ -61,7 +61,7 @@ class BenchCommandTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         try {
-            assertEquals(0, Main.commandLine().execute(args));
+            assertEquals(0, Main.commandLine(false).execute(args));
         } finally {
             System.setOut(saved);
         }
