@@ -4,10 +4,8 @@ import static org.lwjgl.opencl.CL10.*;
 
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.jgrad.DType;
 import org.jgrad.spi.Layout;
 import org.lwjgl.PointerBuffer;
@@ -54,9 +52,12 @@ final class Gemm implements AutoCloseable {
     /** Which kernel family runs the product. */
     enum Variant { CPU, GPU }
 
-    /** Builds (or returns from a cache the caller owns) the program for a resource and build options. */
-    interface Programs {
-        long program(String resource, String options);
+    /**
+     * The kernel {@code name} of the program built from {@code header} (macros that specialise it) followed by the
+     * resources {@code files} of this package, built once and owned by the cache behind this.
+     */
+    interface Kernels {
+        long kernel(String header, String name, String... files);
     }
 
     /** A GPU work-group tile: TM×TN of out, TK deep, each work-item WM×WN. */
@@ -69,8 +70,8 @@ final class Gemm implements AutoCloseable {
             return (long) tk * (tm + 1 + tn + 1) * elemBytes;
         }
 
-        String options() {
-            return " -DTM=" + tm + " -DTN=" + tn + " -DTK=" + tk + " -DWM=" + wm + " -DWN=" + wn;
+        String header() {
+            return define("TM", tm) + define("TN", tn) + define("TK", tk) + define("WM", wm) + define("WN", wn);
         }
     }
 
@@ -82,23 +83,22 @@ final class Gemm implements AutoCloseable {
     private static final int MR = 8;
 
     private final long context, device, queue;
-    private final Programs programs;
+    private final Kernels kernels;
     private final Variant variant;
     private final int computeUnits;
     private final long maxGroupSize, localMemBytes;
-    private final Map<String, Long> kernels = new HashMap<>();
     private final Scratch packedA = new Scratch(), packedB = new Scratch();
 
     /** The variant {@code -Djgrad.opencl.gemm} asks for, else the one for the device's type. */
-    Gemm(long context, long device, long queue, Programs programs) {
-        this(context, device, queue, programs, chosen(System.getProperty(PROPERTY, "auto"), deviceLong(device, CL_DEVICE_TYPE)));
+    Gemm(long context, long device, long queue, Kernels kernels) {
+        this(context, device, queue, kernels, chosen(System.getProperty(PROPERTY, "auto"), deviceLong(device, CL_DEVICE_TYPE)));
     }
 
-    Gemm(long context, long device, long queue, Programs programs, Variant variant) {
+    Gemm(long context, long device, long queue, Kernels kernels, Variant variant) {
         this.context = context;
         this.device = device;
         this.queue = queue;
-        this.programs = programs;
+        this.kernels = kernels;
         this.variant = variant;
         this.computeUnits = deviceInt(device, CL_DEVICE_MAX_COMPUTE_UNITS);
         this.maxGroupSize = devicePointer(device, CL_DEVICE_MAX_WORK_GROUP_SIZE);
@@ -133,8 +133,8 @@ final class Gemm implements AutoCloseable {
 
     private void cpu(DType dtype, long a, Layout la, long b, Layout lb, long out, Layout lo, int batch, int m, int n, int k) {
         int vw = dtype == DType.F64 ? 8 : 16, nr = 2 * vw, es = elemBytes(dtype);
-        String options = typeOptions(dtype) + " -DVW=" + vw + " -DMR=" + MR;
-        long pack = kernel("gemm_cpu.cl", options, "pack"), gemm = kernel("gemm_cpu.cl", options, "gemm");
+        String header = typeHeader(dtype) + define("VW", vw) + define("MR", MR);
+        long pack = kernels.kernel(header, "pack", "gemm_cpu.cl"), gemm = kernels.kernel(header, "gemm", "gemm_cpu.cl");
         int[] as = la.strides(), bs = lb.strides(), cs = lo.strides();
         int pm = ceilDiv(m, MR), pn = ceilDiv(n, nr);
         int ta = as[0] == 0 ? 1 : batch, tb = bs[0] == 0 ? 1 : batch;
@@ -174,7 +174,7 @@ final class Gemm implements AutoCloseable {
             if (!last && (tile.items() > maxGroupSize || tile.localBytes(elemBytes(dtype)) > localMemBytes)) continue;
             long groups = (long) ceilDiv(m, tile.tm()) * ceilDiv(n, tile.tn()) * batch;
             if (!last && tiles.get(c + 1).tm() < tile.tm() && groups < computeUnits) continue;
-            long gemm = kernel("gemm_gpu.cl", typeOptions(dtype) + tile.options(), "gemm");
+            long gemm = kernels.kernel(typeHeader(dtype) + tile.header(), "gemm", "gemm_gpu.cl");
             if (!last && kernelGroupSize(gemm) < tile.items()) continue;
             try (MemoryStack stack = MemoryStack.stackPush()) {
                 setOperand(gemm, 0, a, la.offset(), la.strides());
@@ -203,19 +203,6 @@ final class Gemm implements AutoCloseable {
                 "clEnqueueNDRangeKernel");
     }
 
-    private long kernel(String resource, String options, String name) {
-        String key = resource + options + " " + name;
-        Long k = kernels.get(key);
-        if (k != null) return k;
-        try (MemoryStack stack = MemoryStack.stackPush()) {
-            IntBuffer err = stack.mallocInt(1);
-            long kernel = clCreateKernel(programs.program(resource, options), name, err);
-            check(err.get(0), "clCreateKernel " + name + " of " + resource + options);
-            kernels.put(key, kernel);
-            return kernel;
-        }
-    }
-
     private long kernelGroupSize(long kernel) {
         try (MemoryStack stack = MemoryStack.stackPush()) {
             PointerBuffer size = stack.mallocPointer(1);
@@ -225,11 +212,9 @@ final class Gemm implements AutoCloseable {
         }
     }
 
-    /** Releases the kernels and the packing buffers; the programs belong to {@link Programs}. */
+    /** Releases the packing buffers; the kernels belong to {@link Kernels}. */
     @Override
     public synchronized void close() {
-        kernels.values().forEach(k -> clReleaseKernel(k));
-        kernels.clear();
         packedA.release();
         packedB.release();
     }
@@ -257,8 +242,13 @@ final class Gemm implements AutoCloseable {
         }
     }
 
-    private static String typeOptions(DType dtype) {
-        return dtype == DType.F64 ? "-DT=double -DFP64" : "-DT=float";
+    private static String typeHeader(DType dtype) {
+        return dtype == DType.F64 ? "#pragma OPENCL EXTENSION cl_khr_fp64 : enable\n" + define("T", "double")
+                : define("T", "float");
+    }
+
+    private static String define(String name, Object value) {
+        return "#define " + name + " " + value + "\n";
     }
 
     private static int elemBytes(DType dtype) {

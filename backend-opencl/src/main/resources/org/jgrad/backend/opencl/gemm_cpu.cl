@@ -1,12 +1,9 @@
 /*
  * GEMM for CPU devices (PoCL and the like): out[t] = a[t] · b[t], packed operands, explicit vector types,
  * register tiles, no local memory. See Gemm.java for the blocking scheme and the measurements behind it.
- * Build options: -DT=float|double -DVW=16|8 (lanes of one vector) -DMR=<rows of the micro-tile> [-DFP64].
+ * The host's header defines T (float or double, with cl_khr_fp64 enabled for double), VW (lanes of one vector)
+ * and MR (rows of the micro-tile).
  */
-#ifdef FP64
-#pragma OPENCL EXTENSION cl_khr_fp64 : enable
-#endif
-
 #define CAT_(a, b) a##b
 #define CAT(a, b) CAT_(a, b)
 #define TV CAT(T, VW)

@@ -2,12 +2,8 @@
  * GEMM for GPUs: out[t] = a[t] · b[t] read straight through the operands' strides. A work-group computes a
  * TM×TN tile of out, staging TK-deep slices of A and B in local memory; each work-item keeps a WM×WN register
  * tile. See Gemm.java for the chosen sizes and why.
- * Build options: -DT=float|double -DTM -DTN -DTK -DWM -DWN [-DFP64].
+ * The host's header defines T (float or double, with cl_khr_fp64 enabled for double) and TM, TN, TK, WM, WN.
  */
-#ifdef FP64
-#pragma OPENCL EXTENSION cl_khr_fp64 : enable
-#endif
-
 #define LM (TM / WM)      /* work-items along M */
 #define LN (TN / WN)      /* work-items along N (local dimension 0) */
 #define NT (LM * LN)

@@ -21,7 +21,7 @@ final class GemmBench {
         Gemm.Variant variant = Gemm.chosen(args[0], 0);
         DType dtype = DType.valueOf(args[1].toUpperCase());
         double seconds = Double.parseDouble(args[2]);
-        try (TestDevice cl = TestDevice.open(); Gemm gemm = new Gemm(cl.context, cl.device, cl.queue, cl::program, variant)) {
+        try (TestDevice cl = TestDevice.open(); Gemm gemm = new Gemm(cl.context, cl.device, cl.queue, cl::kernel, variant)) {
             for (int i = 3; i < args.length; i++) {
                 int n = Integer.parseInt(args[i]);
                 Layout l = Layout.contiguous(1, n, n);

@@ -78,7 +78,7 @@ class GemmTest {
     }
 
     private static void matchesReference(Gemm.Variant variant, DType dtype) {
-        try (Gemm gemm = new Gemm(cl.context, cl.device, cl.queue, cl::program, variant)) {
+        try (Gemm gemm = new Gemm(cl.context, cl.device, cl.queue, cl::kernel, variant)) {
             Props.forAll("OpenCL " + variant + " GEMM " + dtype + " equals the reference", cases(),
                     c -> check(gemm, dtype, c));
         }

@@ -26,7 +26,7 @@ import org.lwjgl.system.MemoryUtil;
  */
 final class TestDevice implements AutoCloseable {
     final long context, device, queue;
-    private final Map<String, Long> programs = new HashMap<>();
+    private final Map<String, Long> programs = new HashMap<>(), kernels = new HashMap<>();
 
     private TestDevice(long context, long device, long queue) {
         this.context = context;
@@ -73,27 +73,37 @@ final class TestDevice implements AutoCloseable {
         }
     }
 
-    /** The built program for a resource of this package and build options, cached; a failed build throws its log. */
-    long program(String resource, String options) {
-        return programs.computeIfAbsent(resource + "\n" + options, key -> {
-            try (MemoryStack stack = MemoryStack.stackPush()) {
-                IntBuffer err = stack.mallocInt(1);
-                long program = clCreateProgramWithSource(context, source(resource), err);
-                check(err.get(0), "clCreateProgramWithSource");
-                if (clBuildProgram(program, device, options, null, 0) != CL_SUCCESS) {
-                    PointerBuffer size = stack.mallocPointer(1);
-                    clGetProgramBuildInfo(program, device, CL_PROGRAM_BUILD_LOG, (ByteBuffer) null, size);
-                    ByteBuffer log = MemoryUtil.memAlloc((int) size.get(0));
-                    try {
-                        clGetProgramBuildInfo(program, device, CL_PROGRAM_BUILD_LOG, log, null);
-                        throw new IllegalStateException("building " + resource + " " + options + ":\n" + MemoryUtil.memUTF8(log));
-                    } finally {
-                        MemoryUtil.memFree(log);
-                    }
-                }
-                return program;
-            }
+    /** The kernel of the program built from header + files, both cached; a failed build throws its log. */
+    long kernel(String header, String name, String... files) {
+        StringBuilder source = new StringBuilder(header);
+        for (String f : files) source.append('\n').append(source(f));
+        long program = programs.computeIfAbsent(source.toString(), this::build);
+        return kernels.computeIfAbsent(program + " " + name, key -> {
+            int[] err = new int[1];
+            long kernel = clCreateKernel(program, name, err);
+            check(err[0], "clCreateKernel " + name);
+            return kernel;
         });
+    }
+
+    private long build(String source) {
+        try (MemoryStack stack = MemoryStack.stackPush()) {
+            IntBuffer err = stack.mallocInt(1);
+            long program = clCreateProgramWithSource(context, source, err);
+            check(err.get(0), "clCreateProgramWithSource");
+            if (clBuildProgram(program, device, "-cl-std=CL1.2", null, 0) != CL_SUCCESS) {
+                PointerBuffer size = stack.mallocPointer(1);
+                clGetProgramBuildInfo(program, device, CL_PROGRAM_BUILD_LOG, (ByteBuffer) null, size);
+                ByteBuffer log = MemoryUtil.memAlloc((int) size.get(0));
+                try {
+                    clGetProgramBuildInfo(program, device, CL_PROGRAM_BUILD_LOG, log, null);
+                    throw new IllegalStateException("building a GEMM program failed:\n" + MemoryUtil.memUTF8(log));
+                } finally {
+                    MemoryUtil.memFree(log);
+                }
+            }
+            return program;
+        }
     }
 
     private static String source(String resource) {
@@ -153,6 +163,7 @@ final class TestDevice implements AutoCloseable {
 
     @Override
     public void close() {
+        kernels.values().forEach(k -> clReleaseKernel(k));
         programs.values().forEach(p -> clReleaseProgram(p));
         clReleaseCommandQueue(queue);
         clReleaseContext(context);
