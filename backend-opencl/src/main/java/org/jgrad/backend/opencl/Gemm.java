@@ -167,28 +167,37 @@ final class Gemm implements AutoCloseable {
     }
 
     private void gpu(DType dtype, long a, Layout la, long b, Layout lb, long out, Layout lo, int batch, int m, int n, int k) {
-        List<Tile> tiles = dtype == DType.F64 ? TILES_F64 : TILES_F32;
-        for (int c = 0; c < tiles.size(); c++) {
-            Tile tile = tiles.get(c);
-            boolean last = c == tiles.size() - 1;
-            if (!last && (tile.items() > maxGroupSize || tile.localBytes(elemBytes(dtype)) > localMemBytes)) continue;
-            long groups = (long) ceilDiv(m, tile.tm()) * ceilDiv(n, tile.tn()) * batch;
-            if (!last && tiles.get(c + 1).tm() < tile.tm() && groups < computeUnits) continue;
-            long gemm = kernels.kernel(typeHeader(dtype) + tile.header(), "gemm", "gemm_gpu.cl");
-            if (!last && kernelGroupSize(gemm) < tile.items()) continue;
-            try (MemoryStack stack = MemoryStack.stackPush()) {
-                setOperand(gemm, 0, a, la.offset(), la.strides());
-                setOperand(gemm, 5, b, lb.offset(), lb.strides());
-                setOperand(gemm, 10, out, lo.offset(), lo.strides());
-                clSetKernelArg1i(gemm, 15, m);
-                clSetKernelArg1i(gemm, 16, n);
-                clSetKernelArg1i(gemm, 17, k);
-                int lx = tile.tn() / tile.wn(), ly = tile.tm() / tile.wm();
-                enqueue(gemm, stack.pointers((long) ceilDiv(n, tile.tn()) * lx, (long) ceilDiv(m, tile.tm()) * ly,
-                        batch), stack.pointers(lx, ly, 1));
-            }
-            return;
+        Tile tile = tile(dtype, m, n, batch);
+        long gemm = gpuKernel(dtype, tile);
+        setOperand(gemm, 0, a, la.offset(), la.strides());
+        setOperand(gemm, 5, b, lb.offset(), lb.strides());
+        setOperand(gemm, 10, out, lo.offset(), lo.strides());
+        clSetKernelArg1i(gemm, 15, m);
+        clSetKernelArg1i(gemm, 16, n);
+        clSetKernelArg1i(gemm, 17, k);
+        int lx = tile.tn() / tile.wn(), ly = tile.tm() / tile.wm();
+        try (MemoryStack stack = MemoryStack.stackPush()) {
+            enqueue(gemm, stack.pointers((long) ceilDiv(n, tile.tn()) * lx, (long) ceilDiv(m, tile.tm()) * ly, batch),
+                    stack.pointers(lx, ly, 1));
         }
+    }
+
+    /**
+     * The largest tile whose work-group the device and the compiled kernel allow and that still gives every
+     * compute unit a work-group; the smallest when none does.
+     */
+    private Tile tile(DType dtype, int m, int n, int batch) {
+        List<Tile> tiles = dtype == DType.F64 ? TILES_F64 : TILES_F32;
+        for (Tile t : tiles.subList(0, tiles.size() - 1)) {
+            boolean fits = t.items() <= maxGroupSize && t.localBytes(elemBytes(dtype)) <= localMemBytes;
+            boolean fills = (long) ceilDiv(m, t.tm()) * ceilDiv(n, t.tn()) * batch >= computeUnits;
+            if (fits && fills && kernelGroupSize(gpuKernel(dtype, t)) >= t.items()) return t;
+        }
+        return tiles.getLast();
+    }
+
+    private long gpuKernel(DType dtype, Tile tile) {
+        return kernels.kernel(typeHeader(dtype) + tile.header(), "gemm", "gemm_gpu.cl");
     }
 
     /** Arguments i .. i+4: buffer, offset and the three strides. */
