@@ -26,7 +26,7 @@ __kernel __attribute__((reqd_work_group_size(LN, LM, 1)))
 void gemm(const __global T *a, int aoff, int ab, int am, int ak,
           const __global T *b, int boff, int bb, int bk, int bn,
           __global T *c, int coff, int cb, int cm, int cn, int m, int n, int k) {
-    /* +1 column: a work-item's column read below hits consecutive banks, the transposed store spreads them. */
+    /* Rows padded by one: when load_tile walks k fastest, consecutive work-items store into different banks. */
     __local T as[TK * (TM + 1)];
     __local T bs[TK * (TN + 1)];
     int tx = get_local_id(0), ty = get_local_id(1), tid = ty * LN + tx;
@@ -40,11 +40,17 @@ void gemm(const __global T *a, int aoff, int ab, int am, int ak,
         load_tile(as, TM, a, aoff, am, ak, m, k, i0, k0, tid);
         load_tile(bs, TN, b, boff, bn, bk, n, k, j0, k0, tid);
         barrier(CLK_LOCAL_MEM_FENCE);
+        /* Constant trip counts: unrolled, acc/ra/rb live in registers. */
+#pragma unroll
         for (int kk = 0; kk < TK; kk++) {
             T ra[WM], rb[WN];
+#pragma unroll
             for (int x = 0; x < WM; x++) ra[x] = as[kk * (TM + 1) + ty + x * LM];
+#pragma unroll
             for (int y = 0; y < WN; y++) rb[y] = bs[kk * (TN + 1) + tx + y * LN];
+#pragma unroll
             for (int x = 0; x < WM; x++)
+#pragma unroll
                 for (int y = 0; y < WN; y++) acc[x][y] = fma(ra[x], rb[y], acc[x][y]);
         }
         barrier(CLK_LOCAL_MEM_FENCE);
