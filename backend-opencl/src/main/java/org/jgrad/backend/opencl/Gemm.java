@@ -3,11 +3,11 @@ package org.jgrad.backend.opencl;
 import static org.lwjgl.opencl.CL10.*;
 
 import java.nio.IntBuffer;
-import java.nio.LongBuffer;
 import java.util.List;
 import java.util.Locale;
 import org.jgrad.DType;
 import org.jgrad.spi.Layout;
+import org.jgrad.spi.View;
 import org.lwjgl.PointerBuffer;
 import org.lwjgl.system.MemoryStack;
 
@@ -43,22 +43,15 @@ import org.lwjgl.system.MemoryStack;
  * outside the operands read zero and stores are clipped.
  *
  * <p>{@code -Djgrad.opencl.gemm=cpu|gpu|auto} (default auto: by {@code CL_DEVICE_TYPE}) forces a variant; the tests
- * use it to prove both correct on PoCL. Calls are serialised on this object (kernel arguments are per kernel) and
- * enqueued without waiting: the queue is in order, which also makes the packing scratch buffers safe to reuse.
+ * construct both to prove them correct on PoCL. {@link OpenClBackend} serialises the calls (kernel arguments are
+ * shared state); they are enqueued without waiting: the queue is in order, which also makes the packing scratch
+ * buffers safe to reuse from call to call.
  */
 final class Gemm implements AutoCloseable {
     static final String PROPERTY = "jgrad.opencl.gemm";
 
     /** Which kernel family runs the product. */
     enum Variant { CPU, GPU }
-
-    /**
-     * The kernel {@code name} of the program built from {@code header} (macros that specialise it) followed by the
-     * resources {@code files} of this package, built once and owned by the cache behind this.
-     */
-    interface Kernels {
-        long kernel(String header, String name, String... files);
-    }
 
     /** A GPU work-group tile: TM×TN of out, TK deep, each work-item WM×WN. */
     record Tile(int tm, int tn, int tk, int wm, int wn) {
@@ -82,27 +75,29 @@ final class Gemm implements AutoCloseable {
             new Tile(32, 32, 16, 4, 4));
     private static final int MR = 8;
 
-    private final long context, device, queue;
-    private final Kernels kernels;
+    private final OpenClBackend backend;
+    private final Cl cl;
     private final Variant variant;
     private final int computeUnits;
-    private final long maxGroupSize, localMemBytes;
+    private final long localMemBytes;
     private final Scratch packedA = new Scratch(), packedB = new Scratch();
 
     /** The variant {@code -Djgrad.opencl.gemm} asks for, else the one for the device's type. */
-    Gemm(long context, long device, long queue, Kernels kernels) {
-        this(context, device, queue, kernels, chosen(System.getProperty(PROPERTY, "auto"), deviceLong(device, CL_DEVICE_TYPE)));
+    Gemm(OpenClBackend backend) {
+        this(backend, chosen(System.getProperty(PROPERTY, "auto"), backend.cl().device.type()));
     }
 
-    Gemm(long context, long device, long queue, Kernels kernels, Variant variant) {
-        this.context = context;
-        this.device = device;
-        this.queue = queue;
-        this.kernels = kernels;
+    Gemm(OpenClBackend backend, Variant variant) {
+        this.backend = backend;
+        this.cl = backend.cl();
         this.variant = variant;
-        this.computeUnits = deviceInt(device, CL_DEVICE_MAX_COMPUTE_UNITS);
-        this.maxGroupSize = devicePointer(device, CL_DEVICE_MAX_WORK_GROUP_SIZE);
-        this.localMemBytes = deviceLong(device, CL_DEVICE_LOCAL_MEM_SIZE);
+        long device = cl.device.device();
+        try (MemoryStack stack = MemoryStack.stackPush()) {
+            IntBuffer units = stack.mallocInt(1);
+            Cl.check(clGetDeviceInfo(device, CL_DEVICE_MAX_COMPUTE_UNITS, units, null), "clGetDeviceInfo");
+            this.computeUnits = units.get(0);
+        }
+        this.localMemBytes = Discovery.deviceLong(device, CL_DEVICE_LOCAL_MEM_SIZE);
     }
 
     static Variant chosen(String property, long deviceType) {
@@ -120,50 +115,51 @@ final class Gemm implements AutoCloseable {
     }
 
     /**
-     * Enqueues {@code out[t] = a[t] · b[t]} on the buffers {@code a}, {@code b}, {@code out} (cl_mem handles) seen
-     * through their layouts; only {@code out} is written. Shapes are [B,M,K], [B,K,N], [B,M,N] with K ≥ 1.
+     * Enqueues {@code out[t] = a[t] · b[t]} for a [B,M,K], b [B,K,N], out [B,M,N] of this backend, F32 or F64; only
+     * {@code out} is written.
      */
-    synchronized void matmul(DType dtype, long a, Layout la, long b, Layout lb, long out, Layout lo) {
-        int[] os = lo.shape();
-        int batch = os[0], m = os[1], n = os[2], k = la.shape()[2];
+    void matmul(View a, View b, View out) {
+        DType dtype = out.dtype();
+        if (dtype != DType.F32 && dtype != DType.F64)
+            throw new IllegalArgumentException("matmul: the OpenCL GEMM multiplies F32 or F64, got " + dtype);
+        int[] os = out.shape();
+        int batch = os[0], m = os[1], n = os[2], k = a.shape()[2];
         if (batch == 0 || m == 0 || n == 0) return;
-        if (variant == Variant.CPU) cpu(dtype, a, la, b, lb, out, lo, batch, m, n, k);
-        else gpu(dtype, a, la, b, lb, out, lo, batch, m, n, k);
+        long ma = backend.own(a.storage()).mem, mb = backend.own(b.storage()).mem, mo = backend.own(out.storage()).mem;
+        if (variant == Variant.CPU) cpu(dtype, ma, a.layout(), mb, b.layout(), mo, out.layout(), batch, m, n, k);
+        else gpu(dtype, ma, a.layout(), mb, b.layout(), mo, out.layout(), batch, m, n, k);
     }
 
     private void cpu(DType dtype, long a, Layout la, long b, Layout lb, long out, Layout lo, int batch, int m, int n, int k) {
         int vw = dtype == DType.F64 ? 8 : 16, nr = 2 * vw, es = elemBytes(dtype);
         String header = typeHeader(dtype) + define("VW", vw) + define("MR", MR);
-        long pack = kernels.kernel(header, "pack", "gemm_cpu.cl"), gemm = kernels.kernel(header, "gemm", "gemm_cpu.cl");
+        long pack = cl.kernel(header, "pack", "gemm_cpu.cl"), gemm = cl.kernel(header, "gemm", "gemm_cpu.cl");
         int[] as = la.strides(), bs = lb.strides(), cs = lo.strides();
         int pm = ceilDiv(m, MR), pn = ceilDiv(n, nr);
         int ta = as[0] == 0 ? 1 : batch, tb = bs[0] == 0 ? 1 : batch;
         long ast = (long) pm * MR * k, bst = (long) pn * nr * k;
         long pa = packedA.atLeast(ta * ast * es), pb = packedB.atLeast(tb * bst * es);
-        try (MemoryStack stack = MemoryStack.stackPush()) {
-            enqueuePack(stack, pack, a, la.offset(), as[0], as[1], as[2], m, k, MR, pm, ta, pa);
-            enqueuePack(stack, pack, b, lb.offset(), bs[0], bs[2], bs[1], n, k, nr, pn, tb, pb);
-            int i = 0;
-            clSetKernelArg1p(gemm, i++, pa);
-            clSetKernelArg1l(gemm, i++, ta == 1 ? 0 : ast);
-            clSetKernelArg1p(gemm, i++, pb);
-            clSetKernelArg1l(gemm, i++, tb == 1 ? 0 : bst);
-            clSetKernelArg1i(gemm, i++, k);
-            setOperand(gemm, i, out, lo.offset(), cs);
-            clSetKernelArg1i(gemm, i + 5, m);
-            clSetKernelArg1i(gemm, i + 6, n);
-            enqueue(gemm, stack.pointers(pm, pn, batch), stack.pointers(1, 1, 1));
-        }
+        pack(pack, a, la.offset(), as[0], as[1], as[2], m, k, MR, pm, ta, pa);
+        pack(pack, b, lb.offset(), bs[0], bs[2], bs[1], n, k, nr, pn, tb, pb);
+        clSetKernelArg1p(gemm, 0, pa);
+        clSetKernelArg1l(gemm, 1, ta == 1 ? 0 : ast);
+        clSetKernelArg1p(gemm, 2, pb);
+        clSetKernelArg1l(gemm, 3, tb == 1 ? 0 : bst);
+        clSetKernelArg1i(gemm, 4, k);
+        setOperand(gemm, 5, out, lo.offset(), cs);
+        clSetKernelArg1i(gemm, 10, m);
+        clSetKernelArg1i(gemm, 11, n);
+        cl.run(gemm, new long[] {pm, pn, batch}, new long[] {1, 1, 1}, "matmul (gemm_cpu.cl)");
     }
 
     /** Packs rows × k of {@code src} (row r, step kk at off + t·st + r·sr + kk·sk) into w-tall k-major panels. */
-    private void enqueuePack(MemoryStack stack, long pack, long src, int off, int st, int sr, int sk, int rows, int k,
-                             int w, int panels, int batches, long dst) {
+    private void pack(long pack, long src, int off, int st, int sr, int sk, int rows, int k, int w, int panels,
+                      int batches, long dst) {
         int i = 0;
         clSetKernelArg1p(pack, i++, src);
         for (int v : new int[] {off, st, sr, sk, rows, k, w}) clSetKernelArg1i(pack, i++, v);
         clSetKernelArg1p(pack, i, dst);
-        enqueue(pack, stack.pointers(panels, batches), stack.pointers(1, 1));
+        cl.run(pack, new long[] {panels, batches}, new long[] {1, 1}, "matmul (packing for gemm_cpu.cl)");
     }
 
     private void gpu(DType dtype, long a, Layout la, long b, Layout lb, long out, Layout lo, int batch, int m, int n, int k) {
@@ -176,10 +172,8 @@ final class Gemm implements AutoCloseable {
         clSetKernelArg1i(gemm, 16, n);
         clSetKernelArg1i(gemm, 17, k);
         int lx = tile.tn() / tile.wn(), ly = tile.tm() / tile.wm();
-        try (MemoryStack stack = MemoryStack.stackPush()) {
-            enqueue(gemm, stack.pointers((long) ceilDiv(n, tile.tn()) * lx, (long) ceilDiv(m, tile.tm()) * ly, batch),
-                    stack.pointers(lx, ly, 1));
-        }
+        cl.run(gemm, new long[] {(long) ceilDiv(n, tile.tn()) * lx, (long) ceilDiv(m, tile.tm()) * ly, batch},
+                new long[] {lx, ly, 1}, "matmul (gemm_gpu.cl)");
     }
 
     /**
@@ -189,7 +183,7 @@ final class Gemm implements AutoCloseable {
     private Tile tile(DType dtype, int m, int n, int batch) {
         List<Tile> tiles = dtype == DType.F64 ? TILES_F64 : TILES_F32;
         for (Tile t : tiles.subList(0, tiles.size() - 1)) {
-            boolean fits = t.items() <= maxGroupSize && t.localBytes(elemBytes(dtype)) <= localMemBytes;
+            boolean fits = t.items() <= cl.maxWorkGroup && t.localBytes(elemBytes(dtype)) <= localMemBytes;
             boolean fills = (long) ceilDiv(m, t.tm()) * ceilDiv(n, t.tn()) * batch >= computeUnits;
             if (fits && fills && kernelGroupSize(gpuKernel(dtype, t)) >= t.items()) return t;
         }
@@ -197,7 +191,7 @@ final class Gemm implements AutoCloseable {
     }
 
     private long gpuKernel(DType dtype, Tile tile) {
-        return kernels.kernel(typeHeader(dtype) + tile.header(), "gemm", "gemm_gpu.cl");
+        return cl.kernel(typeHeader(dtype) + tile.header(), "gemm", "gemm_gpu.cl");
     }
 
     /** Arguments i .. i+4: buffer, offset and the three strides. */
@@ -207,23 +201,18 @@ final class Gemm implements AutoCloseable {
         for (int d = 0; d < 3; d++) clSetKernelArg1i(kernel, i + 2 + d, strides[d]);
     }
 
-    private void enqueue(long kernel, PointerBuffer global, PointerBuffer local) {
-        check(clEnqueueNDRangeKernel(queue, kernel, global.remaining(), null, global, local, null, null),
-                "clEnqueueNDRangeKernel");
-    }
-
     private long kernelGroupSize(long kernel) {
         try (MemoryStack stack = MemoryStack.stackPush()) {
             PointerBuffer size = stack.mallocPointer(1);
-            check(clGetKernelWorkGroupInfo(kernel, device, CL_KERNEL_WORK_GROUP_SIZE, size, null),
+            Cl.check(clGetKernelWorkGroupInfo(kernel, cl.device.device(), CL_KERNEL_WORK_GROUP_SIZE, size, null),
                     "clGetKernelWorkGroupInfo");
             return size.get(0);
         }
     }
 
-    /** Releases the packing buffers; the kernels belong to {@link Kernels}. */
+    /** Releases the packing buffers; the kernels belong to {@link Cl}'s cache. */
     @Override
-    public synchronized void close() {
+    public void close() {
         packedA.release();
         packedB.release();
     }
@@ -237,15 +226,15 @@ final class Gemm implements AutoCloseable {
             release();
             try (MemoryStack stack = MemoryStack.stackPush()) {
                 IntBuffer err = stack.mallocInt(1);
-                buffer = clCreateBuffer(context, CL_MEM_READ_WRITE, need, err);
-                check(err.get(0), "clCreateBuffer (" + need + " bytes of GEMM packing space)");
+                buffer = clCreateBuffer(cl.context, CL_MEM_READ_WRITE, need, err);
+                Cl.check(err.get(0), "clCreateBuffer (" + need + " bytes of GEMM packing space)");
             }
             bytes = need;
             return buffer;
         }
 
         void release() {
-            if (buffer != 0) check(clReleaseMemObject(buffer), "clReleaseMemObject");
+            if (buffer != 0) Cl.check(clReleaseMemObject(buffer), "clReleaseMemObject");
             buffer = 0;
             bytes = 0;
         }
@@ -266,33 +255,5 @@ final class Gemm implements AutoCloseable {
 
     private static int ceilDiv(int x, int y) {
         return (x + y - 1) / y;
-    }
-
-    private static void check(int err, String what) {
-        if (err != CL_SUCCESS) throw new IllegalStateException("OpenCL GEMM: " + what + " failed with error " + err);
-    }
-
-    private static long deviceLong(long device, int param) {
-        try (MemoryStack stack = MemoryStack.stackPush()) {
-            LongBuffer v = stack.mallocLong(1);
-            check(clGetDeviceInfo(device, param, v, null), "clGetDeviceInfo");
-            return v.get(0);
-        }
-    }
-
-    private static int deviceInt(long device, int param) {
-        try (MemoryStack stack = MemoryStack.stackPush()) {
-            IntBuffer v = stack.mallocInt(1);
-            check(clGetDeviceInfo(device, param, v, null), "clGetDeviceInfo");
-            return v.get(0);
-        }
-    }
-
-    private static long devicePointer(long device, int param) {
-        try (MemoryStack stack = MemoryStack.stackPush()) {
-            PointerBuffer v = stack.mallocPointer(1);
-            check(clGetDeviceInfo(device, param, v, null), "clGetDeviceInfo");
-            return v.get(0);
-        }
     }
 }

@@ -27,24 +27,24 @@ import org.lwjgl.system.MemoryUtil;
 /**
  * The OpenCL backend: one context and in-order queue on the device {@link Discovery} chose, one {@link ClStorage}
  * buffer per storage, every primitive as an OpenCL C 1.2 kernel. Kernels come from one program per dtype
- * (common.cl, elementwise.cl, reduce.cl, matmul.cl behind a header of dtype macros), built on first use and cached.
+ * (common.cl, elementwise.cl, reduce.cl behind a header of dtype macros; {@link Gemm}'s own), built on first use and cached.
  * Data crosses between host and device only in {@link #upload} and {@link #download}, which {@link #uploads()} and
  * {@link #downloads()} count. Calls are serialised: kernel objects carry their arguments as shared state.
  */
 public final class OpenClBackend implements Backend, AutoCloseable {
     /** Work-group size of the reduction trees, at most (the device may allow fewer). */
     private static final int REDUCE_GROUP = 256;
-    private static final String[] PROGRAM = {"common.cl", "elementwise.cl", "reduce.cl", "matmul.cl"};
+    private static final String[] PROGRAM = {"common.cl", "elementwise.cl", "reduce.cl"};
 
     private final Cl cl;
     final Set<ClStorage.Release> live = ConcurrentHashMap.newKeySet();
     private final AtomicLong uploads = new AtomicLong(), downloads = new AtomicLong();
     private final Map<DType, String> headers = new EnumMap<>(DType.class);
-    private final Matmul matmul;
+    private final Gemm gemm;
 
     OpenClBackend(Discovery.Found device) {
         cl = new Cl(device);
-        matmul = new PlainMatmul(this);
+        gemm = new Gemm(this);
     }
 
     @Override
@@ -218,7 +218,7 @@ public final class OpenClBackend implements Backend, AutoCloseable {
 
     @Override
     public synchronized void matmul(View a, View b, View out) {
-        matmul.matmul(a, b, out);
+        gemm.matmul(a, b, out);
     }
 
     @Override
@@ -263,10 +263,11 @@ public final class OpenClBackend implements Backend, AutoCloseable {
     public synchronized void close() {
         cl.finish();
         for (ClStorage.Release r : List.copyOf(live)) r.run();
+        gemm.close();
         cl.close();
     }
 
-    // ---- what kernels and the Matmul seam share ----
+    // ---- what kernels and Gemm share ----
 
     Cl cl() {
         return cl;

@@ -1,15 +1,14 @@
 package org.jgrad.backend.opencl;
 
-import static org.lwjgl.opencl.CL10.clFinish;
-import static org.lwjgl.opencl.CL10.clReleaseMemObject;
-
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.jgrad.DType;
+import org.jgrad.Device;
 import org.jgrad.spi.Layout;
+import org.jgrad.spi.View;
 
 /**
- * Square GEMM timings of one variant on the first OpenCL device, for tuning the kernels (not a test; the project's
+ * Square GEMM timings of one variant on the OpenCL device, for tuning the kernels (not a test; the project's
  * benchmarks go through JMH and {@code jgrad bench}). Args: {@code cpu|gpu f32|f64 seconds size...}; prints the
  * median and best GFLOP/s of repeated products after a warm-up of the same length.
  */
@@ -21,16 +20,19 @@ final class GemmBench {
         Gemm.Variant variant = Gemm.chosen(args[0], 0);
         DType dtype = DType.valueOf(args[1].toUpperCase());
         double seconds = Double.parseDouble(args[2]);
-        try (TestDevice cl = TestDevice.open(); Gemm gemm = new Gemm(cl.context, cl.device, cl.queue, cl::kernel, variant)) {
+        OpenClBackend backend = (OpenClBackend) Device.opencl().backend();
+        try (Gemm gemm = new Gemm(backend, variant)) {
             for (int i = 3; i < args.length; i++) {
                 int n = Integer.parseInt(args[i]);
                 Layout l = Layout.contiguous(1, n, n);
                 SplittableRandom random = new SplittableRandom(n);
                 double[] x = random.doubles(n * n, -1, 1).toArray();
-                long a = cl.upload(dtype, x), b = cl.upload(dtype, x), out = cl.upload(dtype, x);
+                Object data = dtype == DType.F64 ? x : toFloats(x);
+                View a = new View(backend.upload(dtype, data), l), b = new View(backend.upload(dtype, data), l),
+                        out = new View(backend.upload(dtype, data), l);
                 Runnable product = () -> {
-                    gemm.matmul(dtype, a, l, b, l, out, l);
-                    clFinish(cl.queue);
+                    gemm.matmul(a, b, out);
+                    backend.cl().finish();
                 };
                 time(product, seconds);
                 double[] ms = time(product, seconds);
@@ -38,9 +40,15 @@ final class GemmBench {
                 double flop = 2.0 * n * n * n;
                 System.out.printf("%s %s n=%d median %.1f GFLOP/s best %.1f (%d runs)%n", variant, dtype, n,
                         flop / ms[ms.length / 2] / 1e6, flop / ms[0] / 1e6, ms.length);
-                for (long buffer : new long[] {a, b, out}) clReleaseMemObject(buffer);
+                for (View v : new View[] {a, b, out}) ((ClStorage) v.storage()).close();
             }
         }
+    }
+
+    private static float[] toFloats(double[] x) {
+        float[] f = new float[x.length];
+        for (int i = 0; i < x.length; i++) f[i] = (float) x[i];
+        return f;
     }
 
     /** Milliseconds of each run of {@code product} for about {@code seconds}. */

@@ -13,7 +13,6 @@ import org.jgrad.spi.Layout;
 import org.jgrad.spi.View;
 import org.jgrad.testkit.Gen;
 import org.jgrad.testkit.Props;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.lwjgl.opencl.CL10;
@@ -27,24 +26,21 @@ import org.lwjgl.opencl.CL10;
  */
 class GemmTest {
     private static final Gen<Integer> SIZE = Gen.oneOf(1, 2, 3, 5, 7, 8, 13, 16, 17, 31, 32, 33, 47, 64, 65, 97, 130);
+    /** K may also be 0 (core fills instead of calling matmul then, but the SPI allows it): out is all zeros. */
+    private static final Gen<Integer> DEPTH = Gen.oneOf(1, 2, 3, 5, 7, 8, 13, 16, 17, 31, 32, 33, 47, 64, 65, 97, 130, 0);
     /** Operand layouts: row-major, transposed, gapped with an offset, batch-broadcast, batch-broadcast transposed. */
     private static final int OPERAND_KINDS = 5;
     /** Output layouts: row-major, gapped with an offset, transposed. */
     private static final int OUT_KINDS = 3;
 
-    private static TestDevice cl;
+    private static OpenClBackend backend;
 
     record Case(int batch, int m, int n, int k, int aKind, int bKind, int outKind, long seed) {
     }
 
     @BeforeAll
     static void open() {
-        cl = TestDevice.open();
-    }
-
-    @AfterAll
-    static void close() {
-        if (cl != null) cl.close();
+        backend = OpenClTests.backend();
     }
 
     @Test
@@ -78,14 +74,14 @@ class GemmTest {
     }
 
     private static void matchesReference(Gemm.Variant variant, DType dtype) {
-        try (Gemm gemm = new Gemm(cl.context, cl.device, cl.queue, cl::kernel, variant)) {
+        try (Gemm gemm = new Gemm(backend, variant)) {
             Props.forAll("OpenCL " + variant + " GEMM " + dtype + " equals the reference", cases(),
                     c -> check(gemm, dtype, c));
         }
     }
 
     private static Gen<Case> cases() {
-        Gen<int[]> mnk = Gen.zip(Gen.zip(SIZE, SIZE, (m, n) -> new int[] {m, n}), SIZE,
+        Gen<int[]> mnk = Gen.zip(Gen.zip(SIZE, SIZE, (m, n) -> new int[] {m, n}), DEPTH,
                 (mn, k) -> new int[] {mn[0], mn[1], k});
         Gen<int[]> kinds = Gen.zip(Gen.zip(Gen.ints(0, OPERAND_KINDS - 1), Gen.ints(0, OPERAND_KINDS - 1),
                 (a, b) -> new int[] {a, b}), Gen.ints(0, OUT_KINDS - 1), (ab, o) -> new int[] {ab[0], ab[1], o});
@@ -101,7 +97,7 @@ class GemmTest {
         double[] a = poisoned(la), b = poisoned(lb);
         fill(a, la, random);
         fill(b, lb, random);
-        double[] got = cl.matmul(gemm, dtype, a, la, b, lb, poisoned(lo), lo);
+        double[] got = onDevice(gemm, dtype, a, la, b, lb, lo);
         double[] want = reference(dtype, a, la, b, lb, lo);
         double[] bound = reference(dtype, abs(a), la, abs(b), lb, lo);
         double u = dtype == DType.F64 ? 0x1p-53 : 0x1p-24, factor = 2.0 * (c.k + 1) * u;
@@ -161,14 +157,42 @@ class GemmTest {
         return y;
     }
 
+    /** The product by {@code gemm}, out starting NaN everywhere, read back as doubles. */
+    private static double[] onDevice(Gemm gemm, DType dtype, double[] a, Layout la, double[] b, Layout lb, Layout lo) {
+        try (ClStorage sa = upload(dtype, a); ClStorage sb = upload(dtype, b); ClStorage so = upload(dtype, poisoned(lo))) {
+            synchronized (backend) {            // the backend's own calls share the kernel objects
+                gemm.matmul(new View(sa, la), new View(sb, lb), new View(so, lo));
+            }
+            return doubles(backend.download(so));
+        }
+    }
+
+    private static ClStorage upload(DType dtype, double[] x) {
+        return (ClStorage) backend.upload(dtype, array(dtype, x));
+    }
+
     /** The reference backend's product, out starting NaN everywhere, read back as doubles. */
     private static double[] reference(DType dtype, double[] a, Layout la, double[] b, Layout lb, Layout lo) {
-        var backend = Device.reference().backend();
-        double[] o = poisoned(lo);
-        HeapStorage sa = TestDevice.heap(backend, dtype, a), sb = TestDevice.heap(backend, dtype, b),
-                so = TestDevice.heap(backend, dtype, o);
-        backend.matmul(new View(sa, la), new View(sb, lb), new View(so, lo));
-        for (int i = 0; i < o.length; i++) o[i] = so.get(i);
-        return o;
+        var ref = Device.reference().backend();
+        HeapStorage sa = new HeapStorage(ref, dtype, array(dtype, a)), sb = new HeapStorage(ref, dtype, array(dtype, b)),
+                so = new HeapStorage(ref, dtype, array(dtype, poisoned(lo)));
+        ref.matmul(new View(sa, la), new View(sb, lb), new View(so, lo));
+        return doubles(so.array());
+    }
+
+    /** x as the dtype's array: double[] for F64, float[] for F32. */
+    private static Object array(DType dtype, double[] x) {
+        if (dtype == DType.F64) return x.clone();
+        float[] f = new float[x.length];
+        for (int i = 0; i < x.length; i++) f[i] = (float) x[i];
+        return f;
+    }
+
+    private static double[] doubles(Object array) {
+        if (array instanceof double[] d) return d;
+        float[] f = (float[]) array;
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) d[i] = f[i];
+        return d;
     }
 }
