@@ -125,8 +125,16 @@ final class Cl implements AutoCloseable {
         }
     }
 
-    void run(long kernel, long global, String what) {
-        run(kernel, new long[] {global}, null, what);
+    /** Work-group size of the one-item-per-element kernels (see ELEMENT in common.cl). */
+    static final int GROUP = 64;
+
+    /** Runs an ELEMENT kernel over {@code n} items, rounded up to whole groups of {@link #GROUP}. */
+    void run(long kernel, long n, String what) {
+        run(kernel, new long[] {roundUp(n, GROUP)}, new long[] {GROUP}, what);
+    }
+
+    static long roundUp(long n, long multiple) {
+        return (n + multiple - 1) / multiple * multiple;
     }
 
     void finish() {

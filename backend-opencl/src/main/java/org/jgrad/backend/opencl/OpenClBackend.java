@@ -32,8 +32,11 @@ import org.lwjgl.system.MemoryUtil;
  * {@link #downloads()} count. Calls are serialised: kernel objects carry their arguments as shared state.
  */
 public final class OpenClBackend implements Backend, AutoCloseable {
-    /** Work-group size of the reduction trees, at most (the device may allow fewer). */
-    private static final int REDUCE_GROUP = 256;
+    /**
+     * Work-group size of the reduction trees (fewer where the device allows fewer). Fixed rather than fitted to the
+     * block length because PoCL compiles a kernel anew for each work-group size it meets.
+     */
+    private static final int REDUCE_GROUP = 64;
     private static final String[] PROGRAM = {"common.cl", "elementwise.cl", "reduce.cl", "matmul.cl"};
 
     private final Cl cl;
@@ -159,7 +162,7 @@ public final class OpenClBackend implements Backend, AutoCloseable {
         boolean overlaps = Geo.overlaps(dst.layout());
         boolean atomic = overlaps && (t == DType.F32 || t == DType.I32);
         String kernel = !overlaps ? "accumulate" : atomic ? "accumulate_atomic" : "accumulate_serial";
-        args(t, kernel, src, dst).geo(g).mem(src).mem(dst).run(overlaps && !atomic ? 1 : g.n);
+        args(t, kernel, src, dst).geo(g).mem(src).mem(dst).run(g.n);
     }
 
     @Override
@@ -199,7 +202,7 @@ public final class OpenClBackend implements Backend, AutoCloseable {
                 new int[] {0});
         boolean wide = out.dtype() == DType.F64 || !work(x.dtype()).equals("float");
         Args k = args(x.dtype(), "reduce_to_" + ctype(out.dtype()), x, out);
-        int group = Math.min(groupLimit(k.kernel), Math.max(1, Integer.highestOneBit(Math.max(1, inner.n - 1)) * 2));
+        int group = groupLimit(k.kernel);
         k.geo(outer).geo(inner).mem(x).mem(out).i32(op.ordinal()).local((long) group * (wide ? 8 : 4)).local(4L * group)
                 .run(new long[] {(long) outer.n * group}, new long[] {group});
     }
@@ -230,7 +233,7 @@ public final class OpenClBackend implements Backend, AutoCloseable {
         args(x.dtype(), "gather", x, index, out).geo(g).mem(x).mem(index).mem(out).i32(x.layout().strides()[axis]).run(g.n);
     }
 
-    /** One work item per line along the axis (race-free, see elementwise.cl), or one in all when dst overlaps itself. */
+    /** One work item per line along the axis (race-free, see elementwise.cl), or one for all lines when dst overlaps itself. */
     @Override
     public synchronized void scatterAdd(View dst, int axis, View index, View src) {
         int[] lines = without(src.shape(), axis);
@@ -241,7 +244,7 @@ public final class OpenClBackend implements Backend, AutoCloseable {
         if (len == 0) return;
         args(dst.dtype(), "scatter_add", dst, index, src).geo(g).mem(dst).mem(index).mem(src).i32(len)
                 .i32(dst.layout().strides()[axis]).i32(index.layout().strides()[axis]).i32(src.layout().strides()[axis])
-                .i32(g.n).run(Geo.overlaps(dst.layout()) ? 1 : g.n);
+                .i32(Geo.overlaps(dst.layout()) ? 1 : 0).run(g.n);
     }
 
     private static int[] without(int[] a, int axis) {
