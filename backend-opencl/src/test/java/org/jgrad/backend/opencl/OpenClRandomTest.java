@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /** A seed draws the same tensors, bit for bit, on the opencl device as on the cpu and reference backends. */
 final class OpenClRandomTest {
 
-    private static Tensor on(Device d, Supplier<Tensor> make) {
+    private static <T> T on(Device d, Supplier<T> make) {
         Device before = Device.defaultDevice();
         Device.setDefault(d);
         try {
