@@ -44,14 +44,15 @@ final class Cl implements AutoCloseable {
         maxWorkGroup = Discovery.deviceLong(device.device(), CL_DEVICE_MAX_WORK_GROUP_SIZE);
     }
 
-    /**
-     * The kernel {@code name} of the program built from {@code header} (macros that specialise it) followed by the
-     * resources {@code files}, built once per distinct source and options.
-     */
-    long kernel(String header, String name, String... files) {
+    /** The program built from {@code header} (macros that specialise it) followed by the resources {@code files}. */
+    long program(String header, String... files) {
         StringBuilder src = new StringBuilder(header);
         for (String f : files) src.append('\n').append(resource(f));
-        long program = program(src.toString(), "-cl-std=CL1.2");
+        return program(src.toString(), "-cl-std=CL1.2");
+    }
+
+    /** The kernel {@code name} of {@code program}, created once. */
+    long kernel(long program, String name) {
         return kernels.computeIfAbsent(program, p -> new HashMap<>()).computeIfAbsent(name, n -> {
             try (MemoryStack stack = MemoryStack.stackPush()) {
                 IntBuffer err = stack.mallocInt(1);

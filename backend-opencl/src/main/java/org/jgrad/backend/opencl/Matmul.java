@@ -3,13 +3,20 @@ package org.jgrad.backend.opencl;
 import org.jgrad.spi.View;
 
 /**
- * The seam between the backend and a GEMM: {@link OpenClBackend#matmul} hands every batched product
- * {@code out[b] = a[b] · b[b]} (a {@code [B, M, K]}, b {@code [B, K, N]}, out {@code [B, M, N]}, any strides, F32 or
- * F64 and the integer dtypes) to the one instance the backend's constructor makes. An implementation builds its
- * kernels through {@code backend.cl().kernel(header, name, files)} (or {@code backend.args(dtype, name, operands)},
- * which adds the backend's dtype header and checks the operands), launches them with {@code Args.run}, reaches device
- * buffers through {@code backend.own(storage).mem}, and hands layouts it does not tile to {@link PlainMatmul}.
- * Calls arrive serialised by the backend.
+ * The seam between the backend and a GEMM. {@link OpenClBackend#matmul} hands every batched product
+ * {@code out[b] = a[b] · b[b]} (a {@code [B, M, K]}, b {@code [B, K, N]}, out {@code [B, M, N]}, any strides and
+ * offsets, any dtype the device has) to the one instance its constructor makes ({@code matmul = new PlainMatmul(this)}
+ * today; a tiled GEMM replaces that line, keeping PlainMatmul for what it does not tile). What an implementation uses:
+ * <ul>
+ *   <li>{@code backend.cl()}: {@code program(header, files...)} builds and caches a program from resources next to
+ *       this class, {@code kernel(program, name)} its kernels; {@code cl.device.isGpu()}, {@code cl.fp64},
+ *       {@code cl.maxWorkGroup} describe the device;</li>
+ *   <li>{@code backend.header(dtype)}: the dtype macros (T, W, TO_T, CV, HAS_FP64) every program starts with;</li>
+ *   <li>{@code backend.args(kernel, what)}: sets arguments in order ({@code mem(view)}, {@code i32}, {@code int4},
+ *       {@code local(bytes)}) and launches with {@code run(global, local)}; {@code backend.args(dtype, name, views)}
+ *       does the same for the backend's own programs after checking the operands.</li>
+ * </ul>
+ * Calls arrive serialised by the backend; the queue is in order, so no events are needed.
  */
 interface Matmul {
     void matmul(View a, View b, View out);

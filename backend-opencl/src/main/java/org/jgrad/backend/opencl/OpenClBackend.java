@@ -42,7 +42,7 @@ public final class OpenClBackend implements Backend, AutoCloseable {
     private final Cl cl;
     final Set<ClStorage.Release> live = ConcurrentHashMap.newKeySet();
     private final AtomicLong uploads = new AtomicLong(), downloads = new AtomicLong();
-    private final Map<DType, String> headers = new EnumMap<>(DType.class);
+    private final Map<DType, Long> programs = new EnumMap<>(DType.class);
     private final Matmul matmul;
 
     OpenClBackend(Discovery.Found device) {
@@ -281,7 +281,12 @@ public final class OpenClBackend implements Backend, AutoCloseable {
             own(v.storage());
             requireDtype(name, v.dtype());
         }
-        return new Args(cl.kernel(header(t), name, PROGRAM), name);
+        return new Args(cl.kernel(programs.computeIfAbsent(t, k -> cl.program(header(k), PROGRAM)), name), name);
+    }
+
+    /** Arguments for a kernel of another program (the Matmul seam builds its own), checked and launched the same way. */
+    Args args(long kernel, String what) {
+        return new Args(kernel, what);
     }
 
     ClStorage own(Storage s) {
@@ -375,25 +380,24 @@ public final class OpenClBackend implements Backend, AutoCloseable {
         return t.isFloating() ? ctype(t) : cl.fp64 ? "double" : "float";
     }
 
-    private String header(DType t) {
-        return headers.computeIfAbsent(t, k -> {
-            StringBuilder h = new StringBuilder();
-            if (cl.fp64) h.append("#pragma OPENCL EXTENSION cl_khr_fp64 : enable\n");
-            h.append("#define HAS_FP64 ").append(cl.fp64 ? 1 : 0).append('\n');
-            List<DType> types = Arrays.stream(DType.values()).filter(d -> d != DType.F64 || cl.fp64).toList();
-            for (DType s : types)
-                for (DType d : types)
-                    h.append("#define CV_").append(ctype(s)).append('_').append(ctype(d)).append("(x) ")
-                            .append(conversion(s, d)).append('\n');
-            h.append("#define CV2(S, D, x) CV_##S##_##D(x)\n#define CV(S, D, x) CV2(S, D, x)\n");
-            h.append("#define T ").append(ctype(k)).append("\n#define W ").append(work(k)).append('\n');
-            h.append("#define TO_T(x) CV(W, T, x)\n");
-            h.append("#define INTEGER ").append(k.isFloating() ? 0 : 1).append('\n');
-            h.append("#define IS_F64 ").append(k == DType.F64 ? 1 : 0).append('\n');
-            h.append("#define ATOMIC_F32 ").append(k == DType.F32 ? 1 : 0).append('\n');
-            h.append("#define ATOMIC_I32 ").append(k == DType.I32 ? 1 : 0).append('\n');
-            return h.toString();
-        });
+    /** The macros that specialise the program to dtype {@code t}: its C type, working type and conversions. */
+    String header(DType t) {
+        StringBuilder h = new StringBuilder();
+        if (cl.fp64) h.append("#pragma OPENCL EXTENSION cl_khr_fp64 : enable\n");
+        h.append("#define HAS_FP64 ").append(cl.fp64 ? 1 : 0).append('\n');
+        List<DType> types = Arrays.stream(DType.values()).filter(d -> d != DType.F64 || cl.fp64).toList();
+        for (DType s : types)
+            for (DType d : types)
+                h.append("#define CV_").append(ctype(s)).append('_').append(ctype(d)).append("(x) ")
+                        .append(conversion(s, d)).append('\n');
+        h.append("#define CV2(S, D, x) CV_##S##_##D(x)\n#define CV(S, D, x) CV2(S, D, x)\n");
+        h.append("#define T ").append(ctype(t)).append("\n#define W ").append(work(t)).append('\n');
+        h.append("#define TO_T(x) CV(W, T, x)\n");
+        h.append("#define INTEGER ").append(t.isFloating() ? 0 : 1).append('\n');
+        h.append("#define IS_F64 ").append(t == DType.F64 ? 1 : 0).append('\n');
+        h.append("#define ATOMIC_F32 ").append(t == DType.F32 ? 1 : 0).append('\n');
+        h.append("#define ATOMIC_I32 ").append(t == DType.I32 ? 1 : 0).append('\n');
+        return h.toString();
     }
 
     /** {@code HeapStorage.set}'s conversions: round to floats, truncate and saturate to integers, x != 0 to BOOL. */
