@@ -79,6 +79,13 @@ final class OpenClKernelsTest {
         int[] n = new int[1200];
         Arrays.setAll(n, i -> i - 600);
         same("I32 (atomic)", acc, 0, new DType[] {DType.I32, DType.I32}, n, new int[80]);
+        // Every element into one position (stride 0): work groups running at once collide on it constantly, so a
+        // lost update shows. Ones add up exactly in F32.
+        int many = 1 << 16;
+        float[] ones = new float[many];
+        Arrays.fill(ones, 1);
+        BiConsumer<Backend, Storage[]> all = (b, s) -> b.accumulate(v(s[0], many), v(s[1], new int[] {many}, new int[] {0}, 0));
+        same("F32 into one position", all, 0, new DType[] {DType.F32, DType.F32}, ones, new float[1]);
     }
 
     @Test
