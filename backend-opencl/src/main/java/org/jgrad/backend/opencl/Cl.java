@@ -26,6 +26,8 @@ final class Cl implements AutoCloseable {
     /** Whether the device has {@code cl_khr_fp64}; F64 tensors need it. */
     final boolean fp64;
     final long maxWorkGroup;
+    /** Work-group size of the one-item-per-element kernels: 64, or less where the device allows less. */
+    final int group;
     private final Map<String, Long> programs = new HashMap<>();
     private final Map<Long, Map<String, Long>> kernels = new HashMap<>();
     private final Map<String, String> resources = new HashMap<>();
@@ -42,6 +44,7 @@ final class Cl implements AutoCloseable {
         }
         fp64 = Discovery.deviceString(device.device(), CL_DEVICE_EXTENSIONS).contains("cl_khr_fp64");
         maxWorkGroup = Discovery.deviceLong(device.device(), CL_DEVICE_MAX_WORK_GROUP_SIZE);
+        group = (int) Math.min(64, maxWorkGroup);
     }
 
     /** The program built from {@code header} (macros that specialise it) followed by the resources {@code files}. */
@@ -126,12 +129,9 @@ final class Cl implements AutoCloseable {
         }
     }
 
-    /** Work-group size of the one-item-per-element kernels (see ELEMENT in common.cl). */
-    static final int GROUP = 64;
-
-    /** Runs an ELEMENT kernel over {@code n} items, rounded up to whole groups of {@link #GROUP}. */
+    /** Runs an ELEMENT kernel (see common.cl) over {@code n} items, rounded up to whole groups of {@link #group}. */
     void run(long kernel, long n, String what) {
-        run(kernel, new long[] {roundUp(n, GROUP)}, new long[] {GROUP}, what);
+        run(kernel, new long[] {roundUp(n, group)}, new long[] {group}, what);
     }
 
     static long roundUp(long n, long multiple) {

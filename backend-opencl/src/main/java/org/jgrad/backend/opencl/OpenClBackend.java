@@ -130,14 +130,30 @@ public final class OpenClBackend implements Backend, AutoCloseable {
         }
     }
 
-    /** A zero-size storage still gets a one-byte buffer: OpenCL has no empty buffers. */
+    /**
+     * A zero-size storage still gets a one-byte buffer: OpenCL has no empty buffers. When the device is out of memory,
+     * unreachable storages may still hold buffers that only the Cleaner frees, so one collection and a retry come
+     * before the error.
+     */
     private long createBuffer(DType dtype, int size, long flags, ByteBuffer host) {
         try (MemoryStack stack = MemoryStack.stackPush()) {
             IntBuffer err = stack.mallocInt(1);
-            long mem = host == null ? clCreateBuffer(cl.context, CL_MEM_READ_WRITE | flags, Math.max(1, bytes(dtype, size)), err)
-                    : clCreateBuffer(cl.context, CL_MEM_READ_WRITE | flags, host, err);
-            Cl.check(err.get(0), "clCreateBuffer(" + dtype + "[" + size + "])");
-            return mem;
+            for (int attempt = 0; ; attempt++) {
+                long mem = host == null ? clCreateBuffer(cl.context, CL_MEM_READ_WRITE | flags, Math.max(1, bytes(dtype, size)), err)
+                        : clCreateBuffer(cl.context, CL_MEM_READ_WRITE | flags, host, err);
+                int e = err.get(0);
+                if (attempt == 0 && (e == CL_MEM_OBJECT_ALLOCATION_FAILURE || e == CL_OUT_OF_RESOURCES)) {
+                    System.gc();
+                    try {
+                        Thread.sleep(50);      // the Cleaner thread releases what the collection found
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                    }
+                    continue;
+                }
+                Cl.check(e, "clCreateBuffer(" + dtype + "[" + size + "])");
+                return mem;
+            }
         }
     }
 
