@@ -26,6 +26,8 @@ final class Cl implements AutoCloseable {
     /** Whether the device has {@code cl_khr_fp64}; F64 tensors need it. */
     final boolean fp64;
     final long maxWorkGroup;
+    /** Work-group size of the one-item-per-element kernels: 64, or less where the device allows less. */
+    final int group;
     private final Map<String, Long> programs = new HashMap<>();
     private final Map<Long, Map<String, Long>> kernels = new HashMap<>();
     private final Map<String, String> resources = new HashMap<>();
@@ -42,16 +44,18 @@ final class Cl implements AutoCloseable {
         }
         fp64 = Discovery.deviceString(device.device(), CL_DEVICE_EXTENSIONS).contains("cl_khr_fp64");
         maxWorkGroup = Discovery.deviceLong(device.device(), CL_DEVICE_MAX_WORK_GROUP_SIZE);
+        group = (int) Math.min(64, maxWorkGroup);
     }
 
-    /**
-     * The kernel {@code name} of the program built from {@code header} (macros that specialise it) followed by the
-     * resources {@code files}, built once per distinct source and options.
-     */
-    long kernel(String header, String name, String... files) {
+    /** The program built from {@code header} (macros that specialise it) followed by the resources {@code files}. */
+    long program(String header, String... files) {
         StringBuilder src = new StringBuilder(header);
         for (String f : files) src.append('\n').append(resource(f));
-        long program = program(src.toString(), "-cl-std=CL1.2");
+        return program(src.toString(), "-cl-std=CL1.2");
+    }
+
+    /** The kernel {@code name} of {@code program}, created once. */
+    long kernel(long program, String name) {
         return kernels.computeIfAbsent(program, p -> new HashMap<>()).computeIfAbsent(name, n -> {
             try (MemoryStack stack = MemoryStack.stackPush()) {
                 IntBuffer err = stack.mallocInt(1);
@@ -125,8 +129,13 @@ final class Cl implements AutoCloseable {
         }
     }
 
-    void run(long kernel, long global, String what) {
-        run(kernel, new long[] {global}, null, what);
+    /** Runs an ELEMENT kernel (see common.cl) over {@code n} items, rounded up to whole groups of {@link #group}. */
+    void run(long kernel, long n, String what) {
+        run(kernel, new long[] {roundUp(n, group)}, new long[] {group}, what);
+    }
+
+    static long roundUp(long n, long multiple) {
+        return (n + multiple - 1) / multiple * multiple;
     }
 
     void finish() {

@@ -3,10 +3,11 @@ package org.jgrad.backend.opencl;
 import static org.lwjgl.opencl.CL10.*;
 
 import java.nio.IntBuffer;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.jgrad.DType;
-import org.jgrad.spi.Layout;
 import org.jgrad.spi.View;
 import org.lwjgl.PointerBuffer;
 import org.lwjgl.system.MemoryStack;
@@ -38,9 +39,10 @@ import org.lwjgl.system.MemoryStack;
  * work-group of 16×16 work-items computes a TM×TN tile of out, staging TK-deep slices of A and B in local memory
  * (padded by one column against bank conflicts, filled in the operand's unit-stride direction so the global reads
  * coalesce for transposed operands too); each work-item accumulates a WM×WN register tile (8×8 for 128×128 tiles,
- * 4×4 for 64×64). 128×128 tiles halve the local-memory traffic per FMA against 64×64, but a matrix with fewer
- * 128×128 tiles than compute units would leave the device idle, so then 64×64 tiles are used. Any M, N, K: loads
- * outside the operands read zero and stores are clipped.
+ * 4×4 for 64×64). 128×128 tiles halve the local- and global-memory traffic per FMA against 64×64, but a matrix
+ * with fewer 128×128 tiles than compute units would leave the device idle, so then 64×64 tiles are used, and
+ * 32×32 (64 work-items) below that or where a device allows no 256-item work-group. Any M, N, K: loads outside the
+ * operands read zero and stores are clipped.
  *
  * <p>{@code -Djgrad.opencl.gemm=cpu|gpu|auto} (default auto: by {@code CL_DEVICE_TYPE}) forces a variant; the tests
  * construct both to prove them correct on PoCL. {@link OpenClBackend} serialises the calls (kernel arguments are
@@ -63,7 +65,7 @@ final class Gemm implements AutoCloseable {
             return (long) tk * (tm + 1 + tn + 1) * elemBytes;
         }
 
-        String header() {
+        String defines() {
             return define("TM", tm) + define("TN", tn) + define("TK", tk) + define("WM", wm) + define("WN", wn);
         }
     }
@@ -80,6 +82,7 @@ final class Gemm implements AutoCloseable {
     private final Variant variant;
     private final int computeUnits;
     private final long localMemBytes;
+    private final Map<String, Long> kernels = new HashMap<>();
     private final Scratch packedA = new Scratch(), packedB = new Scratch();
 
     /** The variant {@code -Djgrad.opencl.gemm} asks for, else the one for the device's type. */
@@ -110,10 +113,6 @@ final class Gemm implements AutoCloseable {
         };
     }
 
-    Variant variant() {
-        return variant;
-    }
-
     /**
      * Enqueues {@code out[t] = a[t] · b[t]} for a [B,M,K], b [B,K,N], out [B,M,N] of this backend, F32 or F64; only
      * {@code out} is written.
@@ -123,57 +122,43 @@ final class Gemm implements AutoCloseable {
         if (dtype != DType.F32 && dtype != DType.F64)
             throw new IllegalArgumentException("matmul: the OpenCL GEMM multiplies F32 or F64, got " + dtype);
         int[] os = out.shape();
-        int batch = os[0], m = os[1], n = os[2], k = a.shape()[2];
-        if (batch == 0 || m == 0 || n == 0) return;
-        long ma = backend.own(a.storage()).mem, mb = backend.own(b.storage()).mem, mo = backend.own(out.storage()).mem;
-        if (variant == Variant.CPU) cpu(dtype, ma, a.layout(), mb, b.layout(), mo, out.layout(), batch, m, n, k);
-        else gpu(dtype, ma, a.layout(), mb, b.layout(), mo, out.layout(), batch, m, n, k);
+        if (os[0] == 0 || os[1] == 0 || os[2] == 0) return;
+        if (variant == Variant.CPU) cpu(dtype, a, b, out);
+        else gpu(dtype, a, b, out);
     }
 
-    private void cpu(DType dtype, long a, Layout la, long b, Layout lb, long out, Layout lo, int batch, int m, int n, int k) {
-        int vw = dtype == DType.F64 ? 8 : 16, nr = 2 * vw, es = elemBytes(dtype);
-        String header = typeHeader(dtype) + define("VW", vw) + define("MR", MR);
-        long pack = cl.kernel(header, "pack", "gemm_cpu.cl"), gemm = cl.kernel(header, "gemm", "gemm_cpu.cl");
-        int[] as = la.strides(), bs = lb.strides(), cs = lo.strides();
+    private void cpu(DType dtype, View a, View b, View out) {
+        int batch = out.shape()[0], m = out.shape()[1], n = out.shape()[2], k = a.shape()[2];
+        int vw = dtype == DType.F64 ? 8 : 16, nr = 2 * vw, es = dtype == DType.F64 ? 8 : 4;
+        String defines = define("VW", vw) + define("MR", MR);
+        int[] as = a.layout().strides(), bs = b.layout().strides();
         int pm = ceilDiv(m, MR), pn = ceilDiv(n, nr);
         int ta = as[0] == 0 ? 1 : batch, tb = bs[0] == 0 ? 1 : batch;
         long ast = (long) pm * MR * k, bst = (long) pn * nr * k;
         long pa = packedA.atLeast(ta * ast * es), pb = packedB.atLeast(tb * bst * es);
-        pack(pack, a, la.offset(), as[0], as[1], as[2], m, k, MR, pm, ta, pa);
-        pack(pack, b, lb.offset(), bs[0], bs[2], bs[1], n, k, nr, pn, tb, pb);
-        clSetKernelArg1p(gemm, 0, pa);
-        clSetKernelArg1l(gemm, 1, ta == 1 ? 0 : ast);
-        clSetKernelArg1p(gemm, 2, pb);
-        clSetKernelArg1l(gemm, 3, tb == 1 ? 0 : bst);
-        clSetKernelArg1i(gemm, 4, k);
-        setOperand(gemm, 5, out, lo.offset(), cs);
-        clSetKernelArg1i(gemm, 10, m);
-        clSetKernelArg1i(gemm, 11, n);
-        cl.run(gemm, new long[] {pm, pn, batch}, new long[] {1, 1, 1}, "matmul (gemm_cpu.cl)");
+        long pack = kernel(dtype, defines, "gemm_cpu.cl", "pack");
+        pack(pack, a, a.layout().offset(), as[0], as[1], as[2], m, k, MR, pm, ta, pa);
+        pack(pack, b, b.layout().offset(), bs[0], bs[2], bs[1], n, k, nr, pn, tb, pb);
+        operand(backend.args(kernel(dtype, defines, "gemm_cpu.cl", "gemm"), "matmul (gemm_cpu.cl)")
+                .buffer(pa).i64(ta == 1 ? 0 : ast).buffer(pb).i64(tb == 1 ? 0 : bst).i32(k), out).i32(m).i32(n)
+                .run(new long[] {pm, pn, batch}, new long[] {1, 1, 1});
     }
 
     /** Packs rows × k of {@code src} (row r, step kk at off + t·st + r·sr + kk·sk) into w-tall k-major panels. */
-    private void pack(long pack, long src, int off, int st, int sr, int sk, int rows, int k, int w, int panels,
+    private void pack(long pack, View src, int off, int st, int sr, int sk, int rows, int k, int w, int panels,
                       int batches, long dst) {
-        int i = 0;
-        clSetKernelArg1p(pack, i++, src);
-        for (int v : new int[] {off, st, sr, sk, rows, k, w}) clSetKernelArg1i(pack, i++, v);
-        clSetKernelArg1p(pack, i, dst);
-        cl.run(pack, new long[] {panels, batches}, new long[] {1, 1}, "matmul (packing for gemm_cpu.cl)");
+        backend.args(pack, "matmul (packing for gemm_cpu.cl)").mem(src).i32(off).i32(st).i32(sr).i32(sk).i32(rows)
+                .i32(k).i32(w).buffer(dst).run(new long[] {panels, batches}, new long[] {1, 1});
     }
 
-    private void gpu(DType dtype, long a, Layout la, long b, Layout lb, long out, Layout lo, int batch, int m, int n, int k) {
+    private void gpu(DType dtype, View a, View b, View out) {
+        int batch = out.shape()[0], m = out.shape()[1], n = out.shape()[2], k = a.shape()[2];
         Tile tile = tile(dtype, m, n, batch);
-        long gemm = gpuKernel(dtype, tile);
-        setOperand(gemm, 0, a, la.offset(), la.strides());
-        setOperand(gemm, 5, b, lb.offset(), lb.strides());
-        setOperand(gemm, 10, out, lo.offset(), lo.strides());
-        clSetKernelArg1i(gemm, 15, m);
-        clSetKernelArg1i(gemm, 16, n);
-        clSetKernelArg1i(gemm, 17, k);
         int lx = tile.tn() / tile.wn(), ly = tile.tm() / tile.wm();
-        cl.run(gemm, new long[] {(long) ceilDiv(n, tile.tn()) * lx, (long) ceilDiv(m, tile.tm()) * ly, batch},
-                new long[] {lx, ly, 1}, "matmul (gemm_gpu.cl)");
+        operand(operand(operand(backend.args(kernel(dtype, tile.defines(), "gemm_gpu.cl", "gemm"), "matmul (gemm_gpu.cl)"),
+                a), b), out).i32(m).i32(n).i32(k)
+                .run(new long[] {(long) ceilDiv(n, tile.tn()) * lx, (long) ceilDiv(m, tile.tm()) * ly, batch},
+                        new long[] {lx, ly, 1});
     }
 
     /**
@@ -183,25 +168,27 @@ final class Gemm implements AutoCloseable {
     private Tile tile(DType dtype, int m, int n, int batch) {
         List<Tile> tiles = dtype == DType.F64 ? TILES_F64 : TILES_F32;
         for (Tile t : tiles.subList(0, tiles.size() - 1)) {
-            boolean fits = t.items() <= cl.maxWorkGroup && t.localBytes(elemBytes(dtype)) <= localMemBytes;
+            boolean fits = t.items() <= cl.maxWorkGroup && t.localBytes(dtype == DType.F64 ? 8 : 4) <= localMemBytes;
             boolean fills = (long) ceilDiv(m, t.tm()) * ceilDiv(n, t.tn()) * batch >= computeUnits;
-            if (fits && fills && kernelGroupSize(gpuKernel(dtype, t)) >= t.items()) return t;
+            if (fits && fills && groupSize(kernel(dtype, t.defines(), "gemm_gpu.cl", "gemm")) >= t.items()) return t;
         }
         return tiles.getLast();
     }
 
-    private long gpuKernel(DType dtype, Tile tile) {
-        return cl.kernel(typeHeader(dtype) + tile.header(), "gemm", "gemm_gpu.cl");
+    /** The operand's buffer, offset and three strides. */
+    private static OpenClBackend.Args operand(OpenClBackend.Args args, View v) {
+        int[] s = v.layout().strides();
+        return args.mem(v).i32(v.layout().offset()).i32(s[0]).i32(s[1]).i32(s[2]);
     }
 
-    /** Arguments i .. i+4: buffer, offset and the three strides. */
-    private static void setOperand(long kernel, int i, long buffer, int offset, int[] strides) {
-        clSetKernelArg1p(kernel, i, buffer);
-        clSetKernelArg1i(kernel, i + 1, offset);
-        for (int d = 0; d < 3; d++) clSetKernelArg1i(kernel, i + 2 + d, strides[d]);
+    /** Kernel {@code name} of {@code file} behind the backend's dtype header and {@code defines}, looked up once. */
+    private long kernel(DType dtype, String defines, String file, String name) {
+        return kernels.computeIfAbsent(dtype + "\n" + defines + file + " " + name,
+                // The array picks program(header, files...): two strings would mean program(source, options).
+                key -> cl.kernel(cl.program(backend.header(dtype) + defines, new String[] {file}), name));
     }
 
-    private long kernelGroupSize(long kernel) {
+    private long groupSize(long kernel) {
         try (MemoryStack stack = MemoryStack.stackPush()) {
             PointerBuffer size = stack.mallocPointer(1);
             Cl.check(clGetKernelWorkGroupInfo(kernel, cl.device.device(), CL_KERNEL_WORK_GROUP_SIZE, size, null),
@@ -217,7 +204,10 @@ final class Gemm implements AutoCloseable {
         packedB.release();
     }
 
-    /** A device buffer that only grows, reused by every call (the in-order queue serialises its users). */
+    /**
+     * A device buffer that only grows, reused by every call (the in-order queue serialises its users). Zero bytes
+     * (K = 0) leave it null, which the kernels never dereference then.
+     */
     private final class Scratch {
         private long buffer, bytes;
 
@@ -240,17 +230,8 @@ final class Gemm implements AutoCloseable {
         }
     }
 
-    private static String typeHeader(DType dtype) {
-        return dtype == DType.F64 ? "#pragma OPENCL EXTENSION cl_khr_fp64 : enable\n" + define("T", "double")
-                : define("T", "float");
-    }
-
     private static String define(String name, Object value) {
         return "#define " + name + " " + value + "\n";
-    }
-
-    private static int elemBytes(DType dtype) {
-        return dtype == DType.F64 ? 8 : 4;
     }
 
     private static int ceilDiv(int x, int y) {

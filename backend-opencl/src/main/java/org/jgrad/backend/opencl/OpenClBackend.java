@@ -27,19 +27,23 @@ import org.lwjgl.system.MemoryUtil;
 /**
  * The OpenCL backend: one context and in-order queue on the device {@link Discovery} chose, one {@link ClStorage}
  * buffer per storage, every primitive as an OpenCL C 1.2 kernel. Kernels come from one program per dtype
- * (common.cl, elementwise.cl, reduce.cl behind a header of dtype macros; {@link Gemm}'s own), built on first use and cached.
+ * (common.cl, elementwise.cl, reduce.cl behind a header of dtype macros; {@link Gemm} has its own), built on first use
+ * and cached.
  * Data crosses between host and device only in {@link #upload} and {@link #download}, which {@link #uploads()} and
  * {@link #downloads()} count. Calls are serialised: kernel objects carry their arguments as shared state.
  */
 public final class OpenClBackend implements Backend, AutoCloseable {
-    /** Work-group size of the reduction trees, at most (the device may allow fewer). */
-    private static final int REDUCE_GROUP = 256;
+    /**
+     * Work-group size of the reduction trees (fewer where the device allows fewer). Fixed rather than fitted to the
+     * block length because PoCL compiles a kernel anew for each work-group size it meets.
+     */
+    private static final int REDUCE_GROUP = 64;
     private static final String[] PROGRAM = {"common.cl", "elementwise.cl", "reduce.cl"};
 
     private final Cl cl;
     final Set<ClStorage.Release> live = ConcurrentHashMap.newKeySet();
     private final AtomicLong uploads = new AtomicLong(), downloads = new AtomicLong();
-    private final Map<DType, String> headers = new EnumMap<>(DType.class);
+    private final Map<DType, Long> programs = new EnumMap<>(DType.class);
     private final Gemm gemm;
 
     OpenClBackend(Discovery.Found device) {
@@ -127,14 +131,30 @@ public final class OpenClBackend implements Backend, AutoCloseable {
         }
     }
 
-    /** A zero-size storage still gets a one-byte buffer: OpenCL has no empty buffers. */
+    /**
+     * A zero-size storage still gets a one-byte buffer: OpenCL has no empty buffers. When the device is out of memory,
+     * unreachable storages may still hold buffers that only the Cleaner frees, so one collection and a retry come
+     * before the error.
+     */
     private long createBuffer(DType dtype, int size, long flags, ByteBuffer host) {
         try (MemoryStack stack = MemoryStack.stackPush()) {
             IntBuffer err = stack.mallocInt(1);
-            long mem = host == null ? clCreateBuffer(cl.context, CL_MEM_READ_WRITE | flags, Math.max(1, bytes(dtype, size)), err)
-                    : clCreateBuffer(cl.context, CL_MEM_READ_WRITE | flags, host, err);
-            Cl.check(err.get(0), "clCreateBuffer(" + dtype + "[" + size + "])");
-            return mem;
+            for (int attempt = 0; ; attempt++) {
+                long mem = host == null ? clCreateBuffer(cl.context, CL_MEM_READ_WRITE | flags, Math.max(1, bytes(dtype, size)), err)
+                        : clCreateBuffer(cl.context, CL_MEM_READ_WRITE | flags, host, err);
+                int e = err.get(0);
+                if (attempt == 0 && (e == CL_MEM_OBJECT_ALLOCATION_FAILURE || e == CL_OUT_OF_RESOURCES)) {
+                    System.gc();
+                    try {
+                        Thread.sleep(50);      // the Cleaner thread releases what the collection found
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                    }
+                    continue;
+                }
+                Cl.check(e, "clCreateBuffer(" + dtype + "[" + size + "])");
+                return mem;
+            }
         }
     }
 
@@ -159,7 +179,7 @@ public final class OpenClBackend implements Backend, AutoCloseable {
         boolean overlaps = Geo.overlaps(dst.layout());
         boolean atomic = overlaps && (t == DType.F32 || t == DType.I32);
         String kernel = !overlaps ? "accumulate" : atomic ? "accumulate_atomic" : "accumulate_serial";
-        args(t, kernel, src, dst).geo(g).mem(src).mem(dst).run(overlaps && !atomic ? 1 : g.n);
+        args(t, kernel, src, dst).geo(g).mem(src).mem(dst).run(g.n);
     }
 
     @Override
@@ -199,7 +219,7 @@ public final class OpenClBackend implements Backend, AutoCloseable {
                 new int[] {0});
         boolean wide = out.dtype() == DType.F64 || !work(x.dtype()).equals("float");
         Args k = args(x.dtype(), "reduce_to_" + ctype(out.dtype()), x, out);
-        int group = Math.min(groupLimit(k.kernel), Math.max(1, Integer.highestOneBit(Math.max(1, inner.n - 1)) * 2));
+        int group = groupLimit(k.kernel);
         k.geo(outer).geo(inner).mem(x).mem(out).i32(op.ordinal()).local((long) group * (wide ? 8 : 4)).local(4L * group)
                 .run(new long[] {(long) outer.n * group}, new long[] {group});
     }
@@ -230,7 +250,7 @@ public final class OpenClBackend implements Backend, AutoCloseable {
         args(x.dtype(), "gather", x, index, out).geo(g).mem(x).mem(index).mem(out).i32(x.layout().strides()[axis]).run(g.n);
     }
 
-    /** One work item per line along the axis (race-free, see elementwise.cl), or one in all when dst overlaps itself. */
+    /** One work item per line along the axis (race-free, see elementwise.cl), or one for all lines when dst overlaps itself. */
     @Override
     public synchronized void scatterAdd(View dst, int axis, View index, View src) {
         int[] lines = without(src.shape(), axis);
@@ -241,7 +261,7 @@ public final class OpenClBackend implements Backend, AutoCloseable {
         if (len == 0) return;
         args(dst.dtype(), "scatter_add", dst, index, src).geo(g).mem(dst).mem(index).mem(src).i32(len)
                 .i32(dst.layout().strides()[axis]).i32(index.layout().strides()[axis]).i32(src.layout().strides()[axis])
-                .i32(g.n).run(Geo.overlaps(dst.layout()) ? 1 : g.n);
+                .i32(Geo.overlaps(dst.layout()) ? 1 : 0).run(g.n);
     }
 
     private static int[] without(int[] a, int axis) {
@@ -279,7 +299,12 @@ public final class OpenClBackend implements Backend, AutoCloseable {
             own(v.storage());
             requireDtype(name, v.dtype());
         }
-        return new Args(cl.kernel(header(t), name, PROGRAM), name);
+        return new Args(cl.kernel(programs.computeIfAbsent(t, k -> cl.program(header(k), PROGRAM)), name), name);
+    }
+
+    /** Arguments for a kernel of another program (Gemm builds its own), checked and launched the same way. */
+    Args args(long kernel, String what) {
+        return new Args(kernel, what);
     }
 
     ClStorage own(Storage s) {
@@ -310,7 +335,12 @@ public final class OpenClBackend implements Backend, AutoCloseable {
         }
 
         Args mem(View v) {
-            return set(clSetKernelArg1p(kernel, i, own(v.storage()).mem));
+            return buffer(own(v.storage()).mem);
+        }
+
+        /** A device buffer that is no tensor's storage (Gemm's packing space). */
+        Args buffer(long mem) {
+            return set(clSetKernelArg1p(kernel, i, mem));
         }
 
         Args i32(int v) {
@@ -373,25 +403,24 @@ public final class OpenClBackend implements Backend, AutoCloseable {
         return t.isFloating() ? ctype(t) : cl.fp64 ? "double" : "float";
     }
 
-    private String header(DType t) {
-        return headers.computeIfAbsent(t, k -> {
-            StringBuilder h = new StringBuilder();
-            if (cl.fp64) h.append("#pragma OPENCL EXTENSION cl_khr_fp64 : enable\n");
-            h.append("#define HAS_FP64 ").append(cl.fp64 ? 1 : 0).append('\n');
-            List<DType> types = Arrays.stream(DType.values()).filter(d -> d != DType.F64 || cl.fp64).toList();
-            for (DType s : types)
-                for (DType d : types)
-                    h.append("#define CV_").append(ctype(s)).append('_').append(ctype(d)).append("(x) ")
-                            .append(conversion(s, d)).append('\n');
-            h.append("#define CV2(S, D, x) CV_##S##_##D(x)\n#define CV(S, D, x) CV2(S, D, x)\n");
-            h.append("#define T ").append(ctype(k)).append("\n#define W ").append(work(k)).append('\n');
-            h.append("#define TO_T(x) CV(W, T, x)\n");
-            h.append("#define INTEGER ").append(k.isFloating() ? 0 : 1).append('\n');
-            h.append("#define IS_F64 ").append(k == DType.F64 ? 1 : 0).append('\n');
-            h.append("#define ATOMIC_F32 ").append(k == DType.F32 ? 1 : 0).append('\n');
-            h.append("#define ATOMIC_I32 ").append(k == DType.I32 ? 1 : 0).append('\n');
-            return h.toString();
-        });
+    /** The macros that specialise the program to dtype {@code t}: its C type, working type and conversions. */
+    String header(DType t) {
+        StringBuilder h = new StringBuilder();
+        if (cl.fp64) h.append("#pragma OPENCL EXTENSION cl_khr_fp64 : enable\n");
+        h.append("#define HAS_FP64 ").append(cl.fp64 ? 1 : 0).append('\n');
+        List<DType> types = Arrays.stream(DType.values()).filter(d -> d != DType.F64 || cl.fp64).toList();
+        for (DType s : types)
+            for (DType d : types)
+                h.append("#define CV_").append(ctype(s)).append('_').append(ctype(d)).append("(x) ")
+                        .append(conversion(s, d)).append('\n');
+        h.append("#define CV2(S, D, x) CV_##S##_##D(x)\n#define CV(S, D, x) CV2(S, D, x)\n");
+        h.append("#define T ").append(ctype(t)).append("\n#define W ").append(work(t)).append('\n');
+        h.append("#define TO_T(x) CV(W, T, x)\n");
+        h.append("#define INTEGER ").append(t.isFloating() ? 0 : 1).append('\n');
+        h.append("#define IS_F64 ").append(t == DType.F64 ? 1 : 0).append('\n');
+        h.append("#define ATOMIC_F32 ").append(t == DType.F32 ? 1 : 0).append('\n');
+        h.append("#define ATOMIC_I32 ").append(t == DType.I32 ? 1 : 0).append('\n');
+        return h.toString();
     }
 
     /** {@code HeapStorage.set}'s conversions: round to floats, truncate and saturate to integers, x != 0 to BOOL. */

@@ -21,3 +21,12 @@ inline void positions(const Geo* g, int i, int* p) {
         i = q;
     }
 }
+
+// The prologue of a kernel with one work item per element: the host rounds the global size up to a whole number of
+// fixed-size work groups (PoCL compiles a kernel once per work-group size, so the size never varies), and the
+// work items past the end return.
+#define ELEMENT(g) \
+    int i = get_global_id(0); \
+    if (i >= (g).n) return; \
+    int p[4]; \
+    positions(&(g), i, p)

@@ -47,45 +47,40 @@ inline int compare_op(int op, W a, W b) {
 }
 
 __kernel void fill(const Geo g, __global T* d, const T v) {
-    int p[4], i = get_global_id(0);
-    positions(&g, i, p);
+    ELEMENT(g);
     d[p[0]] = v;
 }
 
 __kernel void unary(const Geo g, __global const T* x, __global T* out, const int op) {
-    int p[4], i = get_global_id(0);
-    positions(&g, i, p);
+    ELEMENT(g);
     out[p[1]] = TO_T(unary_op(op, (W) x[p[0]]));
 }
 
 __kernel void binary(const Geo g, __global const T* a, __global const T* b, __global T* out, const int op) {
-    int p[4], i = get_global_id(0);
-    positions(&g, i, p);
+    ELEMENT(g);
     out[p[2]] = TO_T(binary_op(op, (W) a[p[0]], (W) b[p[1]]));
 }
 
 __kernel void compare(const Geo g, __global const T* a, __global const T* b, __global uchar* out, const int op) {
-    int p[4], i = get_global_id(0);
-    positions(&g, i, p);
+    ELEMENT(g);
     out[p[2]] = (uchar) compare_op(op, (W) a[p[0]], (W) b[p[1]]);
 }
 
 __kernel void where(const Geo g, __global const uchar* m, __global const T* a, __global const T* b, __global T* out) {
-    int p[4], i = get_global_id(0);
-    positions(&g, i, p);
+    ELEMENT(g);
     out[p[3]] = m[p[0]] != 0 ? a[p[1]] : b[p[2]];
 }
 
 // dst += src where dst reaches every storage position at most once.
 __kernel void accumulate(const Geo g, __global const T* src, __global T* dst) {
-    int p[4], i = get_global_id(0);
-    positions(&g, i, p);
+    ELEMENT(g);
     dst[p[1]] = TO_T((W) dst[p[1]] + (W) src[p[0]]);
 }
 
 // dst += src where dst's layout may reach one position from several elements: one work item walks all elements in
 // order, so no two updates race. Used for the dtypes without an atomic add below (and any dtype on request).
 __kernel void accumulate_serial(const Geo g, __global const T* src, __global T* dst) {
+    if (get_global_id(0) > 0) return;
     int p[4];
     for (int i = 0; i < g.n; i++) {
         positions(&g, i, p);
@@ -96,8 +91,7 @@ __kernel void accumulate_serial(const Geo g, __global const T* src, __global T* 
 #if ATOMIC_F32
 // Overlapping dst for F32: a compare-and-swap loop on the float's bits (OpenCL 1.2 has no float atomic add).
 __kernel void accumulate_atomic(const Geo g, __global const float* src, __global float* dst) {
-    int p[4], i = get_global_id(0);
-    positions(&g, i, p);
+    ELEMENT(g);
     volatile __global uint* at = (volatile __global uint*) (dst + p[1]);
     float v = src[p[0]];
     uint seen = *at, prev;
@@ -108,26 +102,25 @@ __kernel void accumulate_atomic(const Geo g, __global const float* src, __global
 }
 #elif ATOMIC_I32
 __kernel void accumulate_atomic(const Geo g, __global const int* src, __global int* dst) {
-    int p[4], i = get_global_id(0);
-    positions(&g, i, p);
+    ELEMENT(g);
     atomic_add(dst + p[1], src[p[0]]);
 }
 #endif
 
 // out = x[position along the axis replaced by index * step]: operand 0 is x with its axis stride zeroed.
 __kernel void gather(const Geo g, __global const T* x, __global const int* index, __global T* out, const int step) {
-    int p[4], i = get_global_id(0);
-    positions(&g, i, p);
+    ELEMENT(g);
     out[p[2]] = x[p[0] + index[p[1]] * step];
 }
 
 // scatterAdd, race-free without atomics: one work item per line along the axis (g describes src's shape with the
 // axis removed), walking its line in order. Distinct lines write distinct dst elements whenever dst does not overlap
-// itself, which the host checks (it runs this with a single work item otherwise).
+// itself, which the host checks (it sets serial otherwise, and work item 0 walks every line).
 __kernel void scatter_add(const Geo g, __global T* dst, __global const int* index, __global const T* src,
-        const int len, const int step, const int index_step, const int src_step, const int lines) {
-    int p[4];
-    for (int line = get_global_id(0); line < lines; line += get_global_size(0)) {
+        const int len, const int step, const int index_step, const int src_step, const int serial) {
+    int p[4], first = get_global_id(0);
+    if (serial && first > 0) return;
+    for (int line = serial ? 0 : first; line < (serial ? g.n : first + 1) && line < g.n; line++) {
         positions(&g, line, p);
         for (int s = 0; s < len; s++) {
             int at = p[0] + index[p[1] + s * index_step] * step;
@@ -140,8 +133,7 @@ __kernel void scatter_add(const Geo g, __global T* dst, __global const int* inde
 // integer dtypes, x != 0 to BOOL).
 #define COPY_FROM(S) \
 __kernel void copy_from_##S(const Geo g, __global const S* src, __global T* dst) { \
-    int p[4], i = get_global_id(0); \
-    positions(&g, i, p); \
+    ELEMENT(g); \
     dst[p[1]] = CV(S, T, src[p[0]]); \
 }
 COPY_FROM(float)
@@ -177,8 +169,7 @@ inline ulong bits53(uint hi, uint lo) {
 // are computed in double exactly as Philox.java writes them, so the numbers match the host's bit for bit wherever
 // the device's log and cos round as the JVM's do (the F32 normal, rounded from double, virtually always).
 __kernel void random(const Geo g, __global T* out, const ulong seed, const ulong offset, const int normal) {
-    int p[4], i = get_global_id(0);
-    positions(&g, i, p);
+    ELEMENT(g);
     ulong c = offset + (ulong) i;
     uint4 w = philox((uint) c, (uint) (c >> 32), (uint) seed, (uint) (seed >> 32));
 #if HAS_FP64
