@@ -13,6 +13,7 @@ import org.jgrad.spi.Layout;
 import org.jgrad.spi.View;
 import org.jgrad.testkit.Gen;
 import org.jgrad.testkit.Props;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.lwjgl.opencl.CL10;
@@ -74,6 +75,7 @@ class GemmTest {
     }
 
     private static void matchesReference(Gemm.Variant variant, DType dtype) {
+        Assumptions.assumeTrue(dtype != DType.F64 || backend.cl().fp64, "the device lacks cl_khr_fp64");
         try (Gemm gemm = new Gemm(backend, variant)) {
             Props.forAll("OpenCL " + variant + " GEMM " + dtype + " equals the reference", cases(),
                     c -> check(gemm, dtype, c));
