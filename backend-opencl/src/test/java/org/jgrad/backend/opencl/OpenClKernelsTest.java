@@ -98,6 +98,9 @@ final class OpenClKernelsTest {
                 new DType[] {DType.F32, DType.I32, DType.F32}, new float[18], index, ramp(300));
         same("axis 0 into a transposed dst", (b, s) -> b.scatterAdd(v(s[0], new int[] {3, 6}, new int[] {1, 3}, 0), 0,
                 v(s[1], 50, 6), v(s[2], 50, 6)), 1e-5, new DType[] {DType.F32, DType.I32, DType.F32}, new float[18], index, ramp(300));
+        // dst's rows alias one another (stride 0): lines collide, so one work item walks them all.
+        same("into a dst that overlaps itself", (b, s) -> b.scatterAdd(v(s[0], new int[] {6, 3}, new int[] {0, 1}, 0), 1,
+                v(s[1], 6, 50), v(s[2], 6, 50)), 1e-5, new DType[] {DType.F32, DType.I32, DType.F32}, new float[3], index, ramp(300));
     }
 
     @Test
