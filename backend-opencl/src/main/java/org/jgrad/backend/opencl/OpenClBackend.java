@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.IntBuffer;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,7 +31,14 @@ import org.lwjgl.system.MemoryUtil;
  * (common.cl, elementwise.cl, reduce.cl behind a header of dtype macros; {@link Gemm} has its own), built on first use
  * and cached.
  * Data crosses between host and device only in {@link #upload} and {@link #download}, which {@link #uploads()} and
- * {@link #downloads()} count. Calls are serialised: kernel objects carry their arguments as shared state.
+ * {@link #downloads()} count; {@link #liveBuffers()} counts the device buffers not yet released. Reach them through
+ * {@code ((OpenClBackend) Device.opencl().backend())}. Calls are serialised: kernel objects carry their arguments as
+ * shared state.
+ *
+ * <p>Operands may have any strides and offsets; after size-1 dimensions are dropped and contiguous runs merged, at
+ * most {@value Geo#MAX_RANK} dimensions may remain (a clear error otherwise). F64 needs {@code cl_khr_fp64}; without it
+ * every F64 operation fails with an error naming the device. Integer and BOOL arithmetic computes in double (float
+ * without fp64), rounding once at the store, as the reference backend does.
  */
 public final class OpenClBackend implements Backend, AutoCloseable {
     /**
@@ -44,6 +52,7 @@ public final class OpenClBackend implements Backend, AutoCloseable {
     final Set<ClStorage.Release> live = ConcurrentHashMap.newKeySet();
     private final AtomicLong uploads = new AtomicLong(), downloads = new AtomicLong();
     private final Map<DType, Long> programs = new EnumMap<>(DType.class);
+    private final Map<Long, Integer> groupLimits = new HashMap<>();
     private final Gemm gemm;
 
     OpenClBackend(Discovery.Found device) {
@@ -226,14 +235,16 @@ public final class OpenClBackend implements Backend, AutoCloseable {
 
     /** The largest power of two a reduction group may have for this kernel on this device. */
     private int groupLimit(long kernel) {
-        long limit = Math.min(REDUCE_GROUP, cl.maxWorkGroup);
-        try (MemoryStack stack = MemoryStack.stackPush()) {
-            var size = stack.mallocPointer(1);
-            Cl.check(clGetKernelWorkGroupInfo(kernel, cl.device.device(), CL_KERNEL_WORK_GROUP_SIZE, size, null),
-                    "clGetKernelWorkGroupInfo");
-            limit = Math.min(limit, size.get(0));
-        }
-        return Integer.highestOneBit((int) Math.max(1, limit));
+        return groupLimits.computeIfAbsent(kernel, k -> {
+            long limit = Math.min(REDUCE_GROUP, cl.maxWorkGroup);
+            try (MemoryStack stack = MemoryStack.stackPush()) {
+                var size = stack.mallocPointer(1);
+                Cl.check(clGetKernelWorkGroupInfo(k, cl.device.device(), CL_KERNEL_WORK_GROUP_SIZE, size, null),
+                        "clGetKernelWorkGroupInfo");
+                limit = Math.min(limit, size.get(0));
+            }
+            return Integer.highestOneBit((int) Math.max(1, limit));
+        });
     }
 
     @Override

@@ -9,10 +9,12 @@ import java.util.Arrays;
 import java.util.function.BiConsumer;
 import org.jgrad.DType;
 import org.jgrad.spi.Backend;
+import org.jgrad.spi.BinaryOp;
 import org.jgrad.spi.Layout;
 import org.jgrad.spi.ReduceOp;
 import org.jgrad.spi.ReferenceBackend;
 import org.jgrad.spi.Storage;
+import org.jgrad.spi.UnaryOp;
 import org.jgrad.spi.View;
 import org.junit.jupiter.api.Test;
 
@@ -96,6 +98,9 @@ final class OpenClKernelsTest {
                 new DType[] {DType.F32, DType.I32, DType.F32}, new float[18], index, ramp(300));
         same("axis 0 into a transposed dst", (b, s) -> b.scatterAdd(v(s[0], new int[] {3, 6}, new int[] {1, 3}, 0), 0,
                 v(s[1], 50, 6), v(s[2], 50, 6)), 1e-5, new DType[] {DType.F32, DType.I32, DType.F32}, new float[18], index, ramp(300));
+        // dst's rows alias one another (stride 0): lines collide, so one work item walks them all.
+        same("into a dst that overlaps itself", (b, s) -> b.scatterAdd(v(s[0], new int[] {6, 3}, new int[] {0, 1}, 0), 1,
+                v(s[1], 6, 50), v(s[2], 6, 50)), 1e-5, new DType[] {DType.F32, DType.I32, DType.F32}, new float[3], index, ramp(300));
     }
 
     @Test
@@ -114,6 +119,29 @@ final class OpenClKernelsTest {
             b.copy(v(s[0], 4), v(s[1], 4));
             b.copy(v(s[1], 4), v(s[2], 4));
         }, 0, new DType[] {DType.I32, DType.I8, DType.F32}, new int[] {300, -300, 5, -5}, new byte[4], new float[4]);
+    }
+
+    @Test
+    void integerAndBoolArithmeticSaturatesAndDividesAsTheReference() {
+        int[] a = {7, -7, 100, -100, 0, 3, 2_000_000_000, -5}, b = {2, 2, 100, 3, 0, 0, 2_000_000_000, -5};
+        byte[] a8 = {7, -7, 100, -100, 0, 3, 127, -5}, b8 = {2, 2, 100, 3, 0, 0, 1, -5};
+        int n = a.length;
+        for (BinaryOp op : BinaryOp.values()) {
+            DType out = op.isComparison() ? DType.BOOL : null;
+            same("I32 " + op, (bk, s) -> bk.binary(op, v(s[0], n), v(s[1], n), v(s[2], n)), 0,
+                    new DType[] {DType.I32, DType.I32, out == null ? DType.I32 : out}, a, b, out == null ? new int[n] : new byte[n]);
+            same("I8 " + op, (bk, s) -> bk.binary(op, v(s[0], n), v(s[1], n), v(s[2], n)), 0,
+                    new DType[] {DType.I8, DType.I8, out == null ? DType.I8 : out}, a8, b8, new byte[n]);
+        }
+        for (UnaryOp op : new UnaryOp[] {UnaryOp.NEG, UnaryOp.ABS, UnaryOp.SIGN, UnaryOp.RELU})
+            same("I8 " + op, (bk, s) -> bk.unary(op, v(s[0], n), v(s[1], n)), 0, new DType[] {DType.I8, DType.I8}, new byte[] {
+                    -128, 127, -1, 0, 1, 5, -5, 64}, new byte[n]);
+        byte[] mask = {1, 0, 1, 1, 0, 0, 1, 0};
+        same("BOOL sum into I32, I32 argmax and where", (bk, s) -> {
+            bk.reduce(ReduceOp.SUM, v(s[0], 2, 4), 1, v(s[2], 2));
+            bk.reduce(ReduceOp.ARGMAX, v(s[1], 2, 4), 1, v(s[3], 2));
+            bk.where(v(s[0], n), v(s[1], n), v(s[4], n), v(s[5], n));
+        }, 0, new DType[] {DType.BOOL, DType.I32, DType.I32, DType.I32, DType.I32, DType.I32}, mask, a, new int[2], new int[2], b, new int[n]);
     }
 
     @Test
