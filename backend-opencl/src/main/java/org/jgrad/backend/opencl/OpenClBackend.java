@@ -88,8 +88,10 @@ public final class OpenClBackend implements Backend, AutoCloseable {
     public synchronized Storage allocate(DType dtype, int size) {
         requireDtype("allocate", dtype);
         long mem = createBuffer(dtype, size, 0, null);
-        try (MemoryStack stack = MemoryStack.stackPush()) {
-            Cl.check(clEnqueueFillBuffer(cl.queue, mem, stack.calloc(1), 0, bytes(dtype, size), null, null), "clEnqueueFillBuffer");
+        if (size > 0) {
+            try (MemoryStack stack = MemoryStack.stackPush()) {
+                Cl.check(clEnqueueFillBuffer(cl.queue, mem, stack.calloc(1), 0, bytes(dtype, size), null, null), "clEnqueueFillBuffer");
+            }
         }
         return new ClStorage(this, dtype, size, mem);
     }
