@@ -146,7 +146,7 @@ final class Gemm implements AutoCloseable {
         pack(pack, a, a.layout().offset(), as[0], as[1], as[2], m, k, MR, pm, ta, pa);
         pack(pack, b, b.layout().offset(), bs[0], bs[2], bs[1], n, k, nr, pn, tb, pb);
         operand(backend.args(kernel(dtype, defines, "gemm_cpu.cl", "gemm"), "matmul (gemm_cpu.cl)")
-                .buffer(pa).i64(ta == 1 ? 0 : ast).buffer(pb).i64(tb == 1 ? 0 : bst).i32(k), out).i32(m).i32(n)
+                .mem(pa).i64(ta == 1 ? 0 : ast).mem(pb).i64(tb == 1 ? 0 : bst).i32(k), out).i32(m).i32(n)
                 .run(new long[] {pm, pn, batch}, new long[] {1, 1, 1});
     }
 
@@ -154,7 +154,7 @@ final class Gemm implements AutoCloseable {
     private void pack(long pack, View src, int off, int st, int sr, int sk, int rows, int k, int w, int panels,
                       int batches, long dst) {
         backend.args(pack, "matmul (packing for gemm_cpu.cl)").mem(src).i32(off).i32(st).i32(sr).i32(sk).i32(rows)
-                .i32(k).i32(w).buffer(dst).run(new long[] {panels, batches}, new long[] {1, 1});
+                .i32(k).i32(w).mem(dst).run(new long[] {panels, batches}, new long[] {1, 1});
     }
 
     private void gpu(DType dtype, View a, View b, View out) {

@@ -46,6 +46,8 @@ public final class OpenClBackend implements Backend, AutoCloseable {
      * block length because PoCL compiles a kernel anew for each work-group size it meets.
      */
     private static final int REDUCE_GROUP = 64;
+    /** Work groups a reduction aims to keep running at once (see {@link #parts}). */
+    private static final int BUSY_GROUPS = 256;
     private static final String[] PROGRAM = {"common.cl", "elementwise.cl", "reduce.cl"};
 
     private final Cl cl;
@@ -89,8 +91,10 @@ public final class OpenClBackend implements Backend, AutoCloseable {
     public synchronized Storage allocate(DType dtype, int size) {
         requireDtype("allocate", dtype);
         long mem = createBuffer(dtype, size, 0, null);
-        try (MemoryStack stack = MemoryStack.stackPush()) {
-            Cl.check(clEnqueueFillBuffer(cl.queue, mem, stack.calloc(1), 0, bytes(dtype, size), null, null), "clEnqueueFillBuffer");
+        if (size > 0) {
+            try (MemoryStack stack = MemoryStack.stackPush()) {
+                Cl.check(clEnqueueFillBuffer(cl.queue, mem, stack.calloc(1), 0, bytes(dtype, size), null, null), "clEnqueueFillBuffer");
+            }
         }
         return new ClStorage(this, dtype, size, mem);
     }
@@ -216,7 +220,7 @@ public final class OpenClBackend implements Backend, AutoCloseable {
         args(a.dtype(), "where", mask, a, b, out).geo(g).mem(mask).mem(a).mem(b).mem(out).run(g.n);
     }
 
-    /** One work group per output element; see reduce.cl. */
+    /** One work group per output element, or several per element when the rows are few and long; see reduce.cl. */
     @Override
     public synchronized void reduce(ReduceOp op, View x, int reducedDims, View out) {
         Layout xl = x.layout();
@@ -226,11 +230,46 @@ public final class OpenClBackend implements Backend, AutoCloseable {
                 out.layout().strides()}, new int[] {xl.offset(), out.layout().offset()});
         Geo inner = Geo.of("reduce " + op, innerShape, new int[][] {Arrays.copyOfRange(xl.strides(), lead, xl.rank())},
                 new int[] {0});
-        boolean wide = out.dtype() == DType.F64 || !work(x.dtype()).equals("float");
-        Args k = args(x.dtype(), "reduce_to_" + ctype(out.dtype()), x, out);
+        int accBytes = out.dtype() == DType.F64 || !work(x.dtype()).equals("float") ? 8 : 4;
+        String o = ctype(out.dtype());
+        Args k = args(x.dtype(), "reduce_to_" + o, x, out);
         int group = groupLimit(k.kernel);
-        k.geo(outer).geo(inner).mem(x).mem(out).i32(op.ordinal()).local((long) group * (wide ? 8 : 4)).local(4L * group)
-                .run(new long[] {(long) outer.n * group}, new long[] {group});
+        int parts = parts(outer.n, inner.n, group);
+        long pv = 0, pi = 0;
+        try {
+            if (parts > 1) {
+                pv = scratch((long) outer.n * parts * accBytes);
+                pi = scratch(4L * outer.n * parts);
+            }
+            k.geo(outer).geo(inner).mem(x).mem(out).i32(op.ordinal()).local((long) group * accBytes).local(4L * group)
+                    .i32(parts).mem(pv == 0 ? own(out.storage()).mem : pv).mem(pi == 0 ? own(out.storage()).mem : pi)
+                    .run(new long[] {(long) outer.n * parts * group}, new long[] {group});
+            if (parts > 1)
+                args(x.dtype(), "finish_to_" + o, out).geo(outer).mem(pv).mem(pi).mem(out).i32(op.ordinal()).i32(parts)
+                        .run(outer.n);
+        } finally {
+            // Released now, freed by OpenCL once the queued kernels that use them are done.
+            if (pv != 0) clReleaseMemObject(pv);
+            if (pi != 0) clReleaseMemObject(pi);
+        }
+    }
+
+    /**
+     * How many work groups share one row: enough that about {@value #BUSY_GROUPS} groups run when the rows are few
+     * and long, but never so many that a group folds fewer than 8 strides.
+     */
+    private static int parts(int rows, int length, int group) {
+        if (rows == 0) return 1;
+        return (int) Math.max(1, Math.min(Math.min(256, BUSY_GROUPS / rows), length / (8L * group)));
+    }
+
+    private long scratch(long bytes) {
+        try (MemoryStack stack = MemoryStack.stackPush()) {
+            IntBuffer err = stack.mallocInt(1);
+            long mem = clCreateBuffer(cl.context, CL_MEM_READ_WRITE, bytes, err);
+            Cl.check(err.get(0), "clCreateBuffer(reduction scratch, " + bytes + " bytes)");
+            return mem;
+        }
     }
 
     /** The largest power of two a reduction group may have for this kernel on this device. */
@@ -346,12 +385,11 @@ public final class OpenClBackend implements Backend, AutoCloseable {
         }
 
         Args mem(View v) {
-            return buffer(own(v.storage()).mem);
+            return mem(own(v.storage()).mem);
         }
 
-        /** A device buffer that is no tensor's storage (Gemm's packing space). */
-        Args buffer(long mem) {
-            return set(clSetKernelArg1p(kernel, i, mem));
+        Args mem(long buffer) {
+            return set(clSetKernelArg1p(kernel, i, buffer));
         }
 
         Args i32(int v) {

@@ -17,15 +17,18 @@ inline int takes_##A(A va, int ia, A vb, int ib, int max) { \
 
 // outer: operand 0 = x's leading dims (its strides and offset), operand 1 = out. inner: operand 0 = x's reduced
 // dims with offset 0. A is the accumulator type, O the output dtype.
+// With parts > 1, each row is shared by `parts` work groups (a long block in few rows would otherwise leave most of
+// the device idle): group g folds every parts-th stride of row g / parts and leaves its (value, position) in pv, pi
+// for finish_to_O. Positions travel with the values, so the result does not depend on the split.
 #define REDUCE(O, A) \
 __kernel void reduce_to_##O(const Geo outer, const Geo inner, __global const T* x, __global O* out, const int op, \
-        __local A* lv, __local int* li) { \
-    int row = get_group_id(0), lid = get_local_id(0), size = get_local_size(0), p[4], q[4]; \
+        __local A* lv, __local int* li, const int parts, __global A* pv, __global int* pi) { \
+    int g = get_group_id(0), row = g / parts, lid = get_local_id(0), size = get_local_size(0), p[4], q[4]; \
     positions(&outer, row, p); \
     int max = op == 1 || op == 3; \
     A acc = 0; \
     int at = -1; \
-    for (int k = lid; k < inner.n; k += size) { \
+    for (int k = (g % parts) * size + lid; k < inner.n; k += parts * size) { \
         positions(&inner, k, q); \
         A v = (A) x[p[0] + q[0]]; \
         if (op == 0) acc += v; \
@@ -44,7 +47,26 @@ __kernel void reduce_to_##O(const Geo outer, const Geo inner, __global const T* 
         } \
         barrier(CLK_LOCAL_MEM_FENCE); \
     } \
-    if (lid == 0) out[p[1]] = op >= 3 ? (O) li[0] : CV(A, O, lv[0]); \
+    if (lid > 0) return; \
+    if (parts == 1) { \
+        out[p[1]] = op >= 3 ? (O) li[0] : CV(A, O, lv[0]); \
+    } else { \
+        pv[g] = lv[0]; \
+        pi[g] = li[0]; \
+    } \
+} \
+\
+__kernel void finish_to_##O(const Geo outer, __global const A* pv, __global const int* pi, __global O* out, \
+        const int op, const int parts) { \
+    ELEMENT(outer); \
+    int max = op == 1 || op == 3; \
+    A acc = 0; \
+    int at = -1; \
+    for (int k = i * parts; k < (i + 1) * parts; k++) { \
+        if (op == 0) acc += pv[k]; \
+        else if (takes_##A(acc, at, pv[k], pi[k], max)) { acc = pv[k]; at = pi[k]; } \
+    } \
+    out[p[1]] = op >= 3 ? (O) at : CV(A, O, acc); \
 }
 
 // Instantiations: REDUCE_ expands W before REDUCE pastes it into names. The accumulator is W, or double for an F64

@@ -157,6 +157,17 @@ final class OpenClKernelsTest {
             same(op.toString(), (b, s) -> b.reduce(op, v(s[0], 3, 10, 100), 2, v(s[1], 3)), 1e-4,
                     new DType[] {DType.F32, out}, x, o);
         }
+        float[] longRows = ramp(2 * 40_000);
+        longRows[123] = 7;
+        longRows[39_000] = 7;            // row 0: a tie far apart, in different work groups of the split
+        longRows[40_000 + 777] = Float.NaN;
+        longRows[40_000 + 30_000] = Float.NaN;
+        for (ReduceOp op : ReduceOp.values()) {
+            DType out = op == ReduceOp.ARGMAX || op == ReduceOp.ARGMIN ? DType.I32 : DType.F32;
+            Object o = out == DType.I32 ? new int[2] : new float[2];
+            same(op + " of two long rows (split across work groups)", (b, s) -> b.reduce(op, v(s[0], 2, 40_000), 1,
+                    v(s[1], 2)), 1e-4, new DType[] {DType.F32, out}, longRows, o);
+        }
         same("SUM of a transposed view into F64", (b, s) -> b.reduce(ReduceOp.SUM,
                 v(s[0], new int[] {100, 30}, new int[] {1, 100}, 0), 1, v(s[1], 100)), 1e-5,
                 new DType[] {DType.F32, DType.F64}, x, new double[100]);
