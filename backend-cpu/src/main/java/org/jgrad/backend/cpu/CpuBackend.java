@@ -203,4 +203,12 @@ final class CpuBackend implements Backend {
         heap(out.storage());
         return FusedKernels.biasActivation(y, bias, act, out);
     }
+
+    @Override
+    public boolean maxPool2d(View x, int[] kernel, int[] stride, int[] padding, View out, View indices) {
+        heap(x.storage());
+        heap(out.storage());
+        heap(indices.storage());
+        return Pooling.maxPool2d(x, kernel, stride, padding, out, indices);
+    }
 }

@@ -1,0 +1,96 @@
+package org.jgrad.backend.cpu;
+
+import org.jgrad.spi.HeapStorage;
+import org.jgrad.spi.View;
+
+/**
+ * The SPI's optional max-pooling kernel: one pass over each window that keeps the maximum and its position, in
+ * place of the composite's window copy, argmax and gather (and, in backward, a single scatter of the gradient to
+ * the kept positions). Windows are walked in row-major order and a value replaces the current maximum only when
+ * it is larger, or a NaN not yet preceded by one, so the position is the composite's argmax. Padding reads as −∞,
+ * so it wins only a window that starts in the padding and whose real values are all −∞; its position then lies in
+ * the padding, where the gradient is dropped, exactly as in the composite.
+ * Planes (one image's channel) are split over {@link Parallel}; each is a few KiB, so they stay in cache.
+ */
+final class Pooling {
+    private Pooling() {
+    }
+
+    /** Geometry of one call: x {@code [N, C, H, W]} with its strides, the output size and the window. */
+    private record Geometry(int c, int h, int w, int oh, int ow, int kh, int kw, int sh, int sw, int ph, int pw,
+            int[] xs, int[] os, int[] is) {
+    }
+
+    static boolean maxPool2d(View x, int[] k, int[] s, int[] p, View out, View indices) {
+        int[] shape = x.shape(), o = out.shape();
+        Geometry g = new Geometry(shape[1], shape[2], shape[3], o[2], o[3], k[0], k[1], s[0], s[1], p[0], p[1],
+                x.layout().strides(), out.layout().strides(), indices.layout().strides());
+        Object xa = ((HeapStorage) x.storage()).array(), oa = ((HeapStorage) out.storage()).array();
+        int[] ia = ((HeapStorage) indices.storage()).i32();
+        int xo = x.layout().offset(), oo = out.layout().offset(), io = indices.layout().offset();
+        int perPlane = Math.max(1, g.oh * g.ow * g.kh * g.kw);
+        Parallel.forRange(shape[0] * g.c, Math.max(1, CpuBackend.GRAIN / perPlane), (from, to) -> {
+            for (int plane = from; plane < to; plane++) {
+                int n = plane / g.c, c = plane % g.c;
+                int xp = xo + n * g.xs[0] + c * g.xs[1], op = oo + n * g.os[0] + c * g.os[1], ip = io + n * g.is[0] + c * g.is[1];
+                switch (x.dtype()) {
+                    case F32 -> plane(g, (float[]) xa, xp, (float[]) oa, op, ia, ip);
+                    case F64 -> plane(g, (double[]) xa, xp, (double[]) oa, op, ia, ip);
+                    case I32, I8, BOOL -> throw new AssertionError("core sends only floating tensors");
+                }
+            }
+        });
+        return true;
+    }
+
+    /*
+     * Each window's loop runs over its real positions only (the bounds clamped to the plane). A window that starts in
+     * the padding starts from its first position at −∞, which any real value but −∞ replaces; otherwise it starts
+     * from its first real value, which the loop then meets again without effect.
+     */
+    private static void plane(Geometry g, float[] x, int xp, float[] out, int op, int[] ix, int ip) {
+        int h = g.h, w = g.w, kh = g.kh, kw = g.kw, hs = g.xs[2], ws = g.xs[3], wpad = w + 2 * g.pw;
+        for (int i = 0; i < g.oh; i++) {
+            int r0 = i * g.sh - g.ph, rlo = Math.max(r0, 0), rhi = Math.min(r0 + kh, h);
+            for (int j = 0; j < g.ow; j++) {
+                int q0 = j * g.sw - g.pw, qlo = Math.max(q0, 0), qhi = Math.min(q0 + kw, w);
+                int best = (r0 + g.ph) * wpad + q0 + g.pw;
+                float m = rlo == r0 && qlo == q0 ? x[xp + r0 * hs + q0 * ws] : Float.NEGATIVE_INFINITY;
+                for (int r = rlo; r < rhi; r++) {
+                    for (int q = qlo; q < qhi; q++) {
+                        float v = x[xp + r * hs + q * ws];
+                        if (m == m && (v > m || v != v)) {      // larger, or the first NaN (m != m: a NaN is kept)
+                            m = v;
+                            best = (r + g.ph) * wpad + q + g.pw;
+                        }
+                    }
+                }
+                out[op + i * g.os[2] + j * g.os[3]] = m;
+                ix[ip + i * g.is[2] + j * g.is[3]] = best;
+            }
+        }
+    }
+
+    private static void plane(Geometry g, double[] x, int xp, double[] out, int op, int[] ix, int ip) {
+        int h = g.h, w = g.w, kh = g.kh, kw = g.kw, hs = g.xs[2], ws = g.xs[3], wpad = w + 2 * g.pw;
+        for (int i = 0; i < g.oh; i++) {
+            int r0 = i * g.sh - g.ph, rlo = Math.max(r0, 0), rhi = Math.min(r0 + kh, h);
+            for (int j = 0; j < g.ow; j++) {
+                int q0 = j * g.sw - g.pw, qlo = Math.max(q0, 0), qhi = Math.min(q0 + kw, w);
+                int best = (r0 + g.ph) * wpad + q0 + g.pw;
+                double m = rlo == r0 && qlo == q0 ? x[xp + r0 * hs + q0 * ws] : Double.NEGATIVE_INFINITY;
+                for (int r = rlo; r < rhi; r++) {
+                    for (int q = qlo; q < qhi; q++) {
+                        double v = x[xp + r * hs + q * ws];
+                        if (m == m && (v > m || v != v)) {
+                            m = v;
+                            best = (r + g.ph) * wpad + q + g.pw;
+                        }
+                    }
+                }
+                out[op + i * g.os[2] + j * g.os[3]] = m;
+                ix[ip + i * g.is[2] + j * g.is[3]] = best;
+            }
+        }
+    }
+}
