@@ -56,6 +56,7 @@ final class CpuBackend implements Backend {
         Object sa = heap(src.storage()).array(), da = heap(dst.storage()).array();
         Strided w = Strided.anyOrder(dst.shape(), src.layout().strides(), dst.layout().strides());
         if (Copy.isTranspose(s, d, w)) Copy.transpose(s, sa, src.layout().offset(), da, dst.layout().offset(), w);
+        else if (s == d && w.shortRows()) Copy.shortRows(s, sa, src.layout().offset(), da, dst.layout().offset(), w);
         else w.parallel(GRAIN, offsets(src, dst), (p, n) -> Copy.run(s, sa, p[0], w.stride(0), d, da, p[1], w.stride(1), n));
     }
 

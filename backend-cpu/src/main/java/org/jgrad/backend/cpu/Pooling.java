@@ -35,16 +35,17 @@ final class Pooling {
          * planes, so a block of consecutive windows is a block of consecutive outputs.
          */
         boolean vector() {
-            return ph == 0 && pw == 0 && os[3] == 1 && os[2] == ow && is[3] == 1 && is[2] == ow && oh * ow >= F.length();
+            return ph == 0 && pw == 0 && os[3] == 1 && os[2] == ow && is[3] == 1 && is[2] == ow;
         }
     }
 
     static boolean maxPool2d(View x, int[] k, int[] s, int[] p, View out, View indices) {
         int[] shape = x.shape(), o = out.shape();
+        int blocks = (o[2] * o[3] + F.length() - 1) / F.length() * F.length();     // whole vectors: zeros pad the tail
         Geometry g = new Geometry(shape[1], shape[2], shape[3], o[2], o[3], k[0], k[1], s[0], s[1], p[0], p[1],
-                x.layout().strides(), out.layout().strides(), indices.layout().strides(), new int[o[2] * o[3]],
-                new int[o[2] * o[3]]);
-        for (int t = 0; t < g.starts.length; t++) {         // each window's first element: in x, in the padded plane
+                x.layout().strides(), out.layout().strides(), indices.layout().strides(), new int[blocks],
+                new int[blocks]);
+        for (int t = 0; t < o[2] * o[3]; t++) {           // each window's first element: in x, in the padded plane
             int i = t / g.ow, j = t % g.ow;
             g.starts[t] = (i * g.sh - g.ph) * g.xs[2] + (j * g.sw - g.pw) * g.xs[3];
             g.padded[t] = i * g.sh * (g.w + 2 * g.pw) + j * g.sw;
@@ -73,8 +74,11 @@ final class Pooling {
      * from its first real value, which the loop then meets again without effect.
      */
     private static void plane(Geometry g, float[] x, int xp, float[] out, int op, int[] ix, int ip) {
-        int t = g.vector() ? vectorWindows(g, x, xp, out, op, ix, ip) : 0;
-        for (; t < g.oh * g.ow; t++) {
+        if (g.vector()) {
+            vectorWindows(g, x, xp, out, op, ix, ip);
+            return;
+        }
+        for (int t = 0; t < g.oh * g.ow; t++) {
             int i = t / g.ow, j = t % g.ow;
             window(g, x, xp, i, j, out, op + i * g.os[2] + j * g.os[3], ix, ip + i * g.is[2] + j * g.is[3]);
         }
@@ -82,11 +86,12 @@ final class Pooling {
 
     /**
      * The plane's windows in row-major blocks of F.length(), one window per lane, read with gathers at the window
-     * starts ({@code g.starts}); returns the first window not done (the tail of fewer than F.length()).
+     * starts ({@code g.starts}); the last block's spare lanes read the first window again and are not stored.
      */
-    private static int vectorWindows(Geometry g, float[] x, int xp, float[] out, int op, int[] ix, int ip) {
-        int wpad = g.w + 2 * g.pw, hs = g.xs[2], ws = g.xs[3], t = 0;
-        for (; t + F.length() <= g.oh * g.ow; t += F.length()) {
+    private static void vectorWindows(Geometry g, float[] x, int xp, float[] out, int op, int[] ix, int ip) {
+        int wpad = g.w + 2 * g.pw, hs = g.xs[2], ws = g.xs[3], total = g.oh * g.ow;
+        for (int t = 0; t < total; t += F.length()) {
+            VectorMask<Float> in = F.indexInRange(t, total);
             IntVector start = IntVector.fromArray(I, g.padded, t);
             FloatVector m = FloatVector.fromArray(F, x, xp, g.starts, t);
             IntVector best = start;
@@ -98,10 +103,9 @@ final class Pooling {
                     best = best.blend(start.add(a * wpad + b), take.cast(I));
                 }
             }
-            m.intoArray(out, op + t);
-            best.intoArray(ix, ip + t);
+            m.intoArray(out, op + t, in);
+            best.intoArray(ix, ip + t, in.cast(I));
         }
-        return t;
     }
 
     /*
