@@ -8,6 +8,7 @@ import org.jgrad.DType;
 import org.jgrad.Device;
 import org.jgrad.Functional;
 import org.jgrad.Tensor;
+import org.jgrad.testkit.GradCheck;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +44,20 @@ final class PoolingTest {
         assertEquals(e.length, a.length, what);
         for (int i = 0; i < e.length; i++)
             assertEquals(e[i], a[i], 0, what + ": element " + i + ", composite " + e[i] + ", fused " + a[i]);
+    }
+
+    @Test
+    void fusedMaxPoolGradientsAndSecondOrderGradientsPassTheFiniteDifferenceCheck() {
+        // distinct values: central differences cannot see which of two tied elements takes the gradient
+        double[] v = new double[2 * 3 * 5 * 6];
+        SplittableRandom r = new SplittableRandom(7);
+        for (int i = 0; i < v.length; i++) v[i] = i * 0.37 % 5 + r.nextDouble() * 0.001;      // at least 0.009 apart
+        Tensor x = Tensor.of(v, 2, 3, 5, 6).to(CPU);
+        for (int[][] q : new int[][][] {{{2, 2}, {2, 2}, {0, 0}}, {{3, 2}, {1, 2}, {1, 1}}}) {
+            assertEquals("maxPool2d", Functional.maxPool2d(x.detach().requiresGrad(true), q[0], q[1], q[2]).gradFn());
+            GradCheck.check(in -> Functional.maxPool2d(in[0], q[0], q[1], q[2]), x);
+            GradCheck.checkGradGrad(in -> Functional.maxPool2d(in[0], q[0], q[1], q[2]), x);
+        }
     }
 
     @Test
