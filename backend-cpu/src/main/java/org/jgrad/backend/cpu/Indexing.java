@@ -81,11 +81,21 @@ final class Indexing {
 
     /** d += s over a plane of rows, in row-major order (rows may reach the same positions of d). */
     private static void accumulate(float[] s, int so, int sr, int sc, float[] d, int dO, int dr, int dc, int rows, int cols) {
+        if (sc == 1 && dc == 1) {
+            for (int i = 0; i < rows; i++)
+                for (int j = 0, a = so + i * sr, b = dO + i * dr; j < cols; j++) d[b + j] += s[a + j];
+            return;
+        }
         for (int i = 0; i < rows; i++)
             for (int j = 0; j < cols; j++) d[dO + i * dr + j * dc] += s[so + i * sr + j * sc];
     }
 
     private static void accumulate(double[] s, int so, int sr, int sc, double[] d, int dO, int dr, int dc, int rows, int cols) {
+        if (sc == 1 && dc == 1) {
+            for (int i = 0; i < rows; i++)
+                for (int j = 0, a = so + i * sr, b = dO + i * dr; j < cols; j++) d[b + j] += s[a + j];
+            return;
+        }
         for (int i = 0; i < rows; i++)
             for (int j = 0; j < cols; j++) d[dO + i * dr + j * dc] += s[so + i * sr + j * sc];
     }
