@@ -68,11 +68,6 @@ final class Pooling {
         return true;
     }
 
-    /*
-     * Each window's loop runs over its real positions only (the bounds clamped to the plane). A window that starts in
-     * the padding starts from its first position at −∞, which any real value but −∞ replaces; otherwise it starts
-     * from its first real value, which the loop then meets again without effect.
-     */
     private static void plane(Geometry g, float[] x, int xp, float[] out, int op, int[] ix, int ip) {
         if (g.vector()) {
             vectorWindows(g, x, xp, out, op, ix, ip);
@@ -133,25 +128,28 @@ final class Pooling {
     }
 
     private static void plane(Geometry g, double[] x, int xp, double[] out, int op, int[] ix, int ip) {
-        int h = g.h, w = g.w, kh = g.kh, kw = g.kw, hs = g.xs[2], ws = g.xs[3], wpad = w + 2 * g.pw;
-        for (int i = 0; i < g.oh; i++) {
-            int r0 = i * g.sh - g.ph, rlo = Math.max(r0, 0), rhi = Math.min(r0 + kh, h);
-            for (int j = 0; j < g.ow; j++) {
-                int q0 = j * g.sw - g.pw, qlo = Math.max(q0, 0), qhi = Math.min(q0 + kw, w);
-                int best = (r0 + g.ph) * wpad + q0 + g.pw;
-                double m = rlo == r0 && qlo == q0 ? x[xp + r0 * hs + q0 * ws] : Double.NEGATIVE_INFINITY;
-                for (int r = rlo; r < rhi; r++) {
-                    for (int q = qlo; q < qhi; q++) {
-                        double v = x[xp + r * hs + q * ws];
-                        if (m == m && (v > m || v != v)) {
-                            m = v;
-                            best = (r + g.ph) * wpad + q + g.pw;
-                        }
-                    }
+        for (int t = 0; t < g.oh * g.ow; t++) {
+            int i = t / g.ow, j = t % g.ow;
+            window(g, x, xp, i, j, out, op + i * g.os[2] + j * g.os[3], ix, ip + i * g.is[2] + j * g.is[3]);
+        }
+    }
+
+    private static void window(Geometry g, double[] x, int xp, int i, int j, double[] out, int o, int[] ix, int k) {
+        int hs = g.xs[2], ws = g.xs[3], wpad = g.w + 2 * g.pw;
+        int r0 = i * g.sh - g.ph, rlo = Math.max(r0, 0), rhi = Math.min(r0 + g.kh, g.h);
+        int q0 = j * g.sw - g.pw, qlo = Math.max(q0, 0), qhi = Math.min(q0 + g.kw, g.w);
+        int best = (r0 + g.ph) * wpad + q0 + g.pw;
+        double m = rlo == r0 && qlo == q0 ? x[xp + r0 * hs + q0 * ws] : Double.NEGATIVE_INFINITY;
+        for (int r = rlo; r < rhi; r++) {
+            for (int q = qlo; q < qhi; q++) {
+                double v = x[xp + r * hs + q * ws];
+                if (m == m && (v > m || v != v)) {
+                    m = v;
+                    best = (r + g.ph) * wpad + q + g.pw;
                 }
-                out[op + i * g.os[2] + j * g.os[3]] = m;
-                ix[ip + i * g.is[2] + j * g.is[3]] = best;
             }
         }
+        out[o] = m;
+        ix[k] = best;
     }
 }
