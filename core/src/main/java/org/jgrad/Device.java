@@ -104,6 +104,15 @@ public final class Device {
         return backend;
     }
 
+    /**
+     * Waits for the work this device has queued and raises any error it recorded there, such as an out-of-range index
+     * that a device backend checks in its kernels rather than on the host; otherwise it would surface at the next
+     * read of data to the host.
+     */
+    public void synchronize() {
+        backend.synchronize();
+    }
+
     @Override
     public String toString() {
         return name();

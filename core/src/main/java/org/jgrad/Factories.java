@@ -31,13 +31,6 @@ final class Factories {
         return t;
     }
 
-    /** I32 {@code [0, 1, …, n-1]} on {@code device}. */
-    static Tensor indices(Device device, int n) {
-        int[] v = new int[n];
-        for (int i = 0; i < n; i++) v[i] = i;
-        return new Tensor(device, device.backend().upload(DType.I32, v), Layout.contiguous(n));
-    }
-
     static Tensor arange(DType dtype, double start, double end, double step) {
         if (step == 0 || !Double.isFinite(start) || !Double.isFinite(end) || !Double.isFinite(step))
             throw Errors.arg("arange", "needs finite start, end and a non-zero step, got " + start + ", " + end + ", " + step);

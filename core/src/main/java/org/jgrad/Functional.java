@@ -71,11 +71,8 @@ public final class Functional {
         Tensor scores = x.rank() == 1 ? x.unsqueeze(0) : x.rank() == 2 ? x : x.transpose(1, -1).reshape(-1, classes);
         Tensor t = target.reshape(-1);
         Tensor valid = t.ne(ignoreIndex), safe = Tensor.where(valid, t, t.like(0));
-        if (safe.numel() > 0) {
-            int lo = (int) safe.min().item(), hi = (int) safe.max().item();
-            if (lo < 0 || hi >= classes)
-                throw Errors.arg(op, "target " + (lo < 0 ? lo : hi) + " is out of range for " + classes + " classes");
-        }
+        Integer bad = Structure.outOfRange(safe, classes);
+        if (bad != null) throw Errors.arg(op, "target " + bad + " is out of range for " + classes + " classes");
         Tensor logp = fromLogits ? logSoftmax(scores, 1) : scores;
         Tensor loss = logp.gather(1, safe.unsqueeze(1)).squeeze(1).neg();
         if (smoothing > 0) loss = loss.mul(1 - smoothing).sub(logp.mean(new int[] {1}, false).mul(smoothing));

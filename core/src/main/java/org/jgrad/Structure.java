@@ -107,10 +107,21 @@ final class Structure {
 
     /** {@code what} names the indexed dimension for the message, built only when the check fails. */
     static void checkRange(String op, Tensor index, int size, Supplier<String> what) {
-        if (index.numel() == 0) return;
+        Integer bad = outOfRange(index, size);
+        if (bad != null)
+            throw Errors.arg(op, "index " + bad + " is out of range for " + what.get() + " (size " + size + ")");
+    }
+
+    /**
+     * An index outside {@code [0, size)} (the smallest if one is negative, else the largest), or null when all are in
+     * range. Also null, without looking, where the backend {@linkplain org.jgrad.spi.Backend#checksIndicesOnDevice checks
+     * indices on the device}: every caller's indices reach a gather or scatterAdd, which records a bad one there and
+     * raises it at the next host read, so the two downloads of this check are spared.
+     */
+    static Integer outOfRange(Tensor index, int size) {
+        if (index.numel() == 0 || index.device.backend().checksIndicesOnDevice()) return null;
         int lo = (int) index.min().item(), hi = (int) index.max().item();
-        if (lo < 0 || hi >= size)
-            throw Errors.arg(op, "index " + (lo < 0 ? lo : hi) + " is out of range for " + what.get() + " (size " + size + ")");
+        return lo < 0 ? Integer.valueOf(lo) : hi >= size ? Integer.valueOf(hi) : null;
     }
 
     static Tensor gather(Tensor x, int axis, Tensor index) {
@@ -167,6 +178,11 @@ final class Structure {
             throw Errors.arg("oneHot", "class indices must be I32, got " + Errors.describe(index));
         if (numClasses <= 0) throw Errors.arg("oneHot", "numClasses must be positive, got " + numClasses);
         checkRange("oneHot", index, numClasses, () -> numClasses + " classes");
-        return index.unsqueeze(-1).eq(Factories.indices(index.device, numClasses)).to(DType.I32);
+        // a scatter of ones rather than a comparison with an uploaded [0, numClasses): no host data, and the range
+        // check happens where outOfRange leaves it
+        int[] shape = Arrays.copyOf(index.layout.shape(), index.rank() + 1);
+        shape[index.rank()] = numClasses;
+        Tensor at = index.unsqueeze(-1);
+        return scatterIntoZeros(shape, index.rank(), at, Factories.full(index.device, DType.I32, 1).expand(at.layout.shape()));
     }
 }

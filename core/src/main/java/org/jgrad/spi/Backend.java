@@ -4,8 +4,9 @@ import org.jgrad.DType;
 
 /**
  * The primitive kernels a backend implements. Kernels know nothing of gradients, broadcasting rules or
- * validation: core has already checked shapes, dtypes and index ranges, expanded broadcast operands to the
- * output's shape (stride 0) and allocated the output. Every {@code out} is a fresh view that aliases no input, except
+ * validation: core has already checked shapes, dtypes and index ranges (the latter on the host only where
+ * {@link #checksIndicesOnDevice} is false), expanded broadcast operands to the output's shape (stride 0) and allocated
+ * the output. Every {@code out} is a fresh view that aliases no input, except
  * where {@link #binary} says otherwise.
  * Operands may have any non-negative strides and offsets.
  */
@@ -63,15 +64,37 @@ public interface Backend {
 
     /**
      * {@code out[i] = x[i with i[axis] replaced by index[i]]}; index is I32 with out's shape, and x has out's
-     * shape in every dimension but {@code axis}. Every index is in range.
+     * shape in every dimension but {@code axis}. Every index is in range unless {@link #checksIndicesOnDevice}.
      */
     void gather(View x, int axis, View index, View out);
 
     /**
      * {@code dst[i with i[axis] replaced by index[i]] += src[i]} for every i of src's shape, accumulating
-     * duplicates; index is I32 with src's shape. dst is mutated in place. Every index is in range.
+     * duplicates; index is I32 with src's shape. dst is mutated in place. Every index is in range unless
+     * {@link #checksIndicesOnDevice}.
      */
     void scatterAdd(View dst, int axis, View index, View src);
+
+    /**
+     * Optional capability: true when this backend checks index ranges itself, so that core need not read indices
+     * back to the host before every indexed op (two downloads each, a round trip a device backend cannot afford).
+     * Core routes every indexed op through {@link #gather} and {@link #scatterAdd}; a backend that returns true
+     * promises that these never read or write out of bounds (an out-of-range element is skipped, and gather writes 0
+     * there), that it records the first such index on the device, and that it raises it as an
+     * {@link IllegalStateException} naming the primitive, the index and the axis size at the next {@link #download}
+     * or {@link #synchronize}, whichever comes first, after which the record is cleared. Heap backends keep the default:
+     * core checks eagerly, which costs them nothing, and the error names the op the user called.
+     */
+    default boolean checksIndicesOnDevice() {
+        return false;
+    }
+
+    /**
+     * Waits for the work queued so far and raises any error the device recorded (see {@link #checksIndicesOnDevice});
+     * nothing to do for a backend that runs each call to completion and checks eagerly.
+     */
+    default void synchronize() {
+    }
 
     /** Fills out with {@code dist} draws: element {@code k} in row-major order is {@link Philox}'s number for counter {@code offset + k}. */
     void random(Distribution dist, long seed, long offset, View out);

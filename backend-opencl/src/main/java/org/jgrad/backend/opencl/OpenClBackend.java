@@ -35,6 +35,10 @@ import org.lwjgl.system.MemoryUtil;
  * {@code ((OpenClBackend) Device.opencl().backend())}. Calls are serialised: kernel objects carry their arguments as
  * shared state.
  *
+ * <p>Index ranges are checked on the device ({@link #checksIndicesOnDevice}): the gather and scatterAdd kernels skip an
+ * out-of-range index and record the first one in a three-int buffer of this backend, which every {@link #download}
+ * reads behind the data in the same wait and {@link #synchronize} reads on request.
+ *
  * <p>Operands may have any strides and offsets; after size-1 dimensions are dropped and contiguous runs merged, at
  * most {@value Geo#MAX_RANK} dimensions may remain (a clear error otherwise). F64 needs {@code cl_khr_fp64}; without it
  * every F64 operation fails with an error naming the device. Integer and BOOL arithmetic computes in double (float
@@ -56,10 +60,17 @@ public final class OpenClBackend implements Backend, AutoCloseable {
     private final Map<DType, Long> programs = new EnumMap<>(DType.class);
     private final Map<Long, Integer> groupLimits = new HashMap<>();
     private final Gemm gemm;
+    /** The index-error record of the gather and scatter_add kernels: primitive code (0: none), index, axis size. */
+    private final long indexErrors;
 
     OpenClBackend(Discovery.Found device) {
         cl = new Cl(device);
         gemm = new Gemm(this);
+        try (MemoryStack stack = MemoryStack.stackPush()) {
+            IntBuffer err = stack.mallocInt(1);
+            indexErrors = clCreateBuffer(cl.context, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, stack.callocInt(3), err);
+            Cl.check(err.get(0), "clCreateBuffer(index-error record)");
+        }
     }
 
     @Override
@@ -85,6 +96,34 @@ public final class OpenClBackend implements Backend, AutoCloseable {
     /** How many device-to-host copies of tensor data ({@link #download}) this backend has made. */
     public long downloads() {
         return downloads.get();
+    }
+
+    /** Always: see the class comment; core skips its host-side range checks, which would download the indices. */
+    @Override
+    public boolean checksIndicesOnDevice() {
+        return true;
+    }
+
+    /** Waits for the queue, then raises the first out-of-range index a kernel recorded since the last check. */
+    @Override
+    public synchronized void synchronize() {
+        try (MemoryStack stack = MemoryStack.stackPush()) {
+            IntBuffer record = stack.mallocInt(3);
+            Cl.check(clEnqueueReadBuffer(cl.queue, indexErrors, true, 0, record, null, null), "clEnqueueReadBuffer(index-error record)");
+            raiseIndexError(record);
+        }
+    }
+
+    /** Clears a recorded index error so that the backend stays usable, then throws it. */
+    private void raiseIndexError(IntBuffer record) {
+        int op = record.get(0);
+        if (op == 0) return;
+        try (MemoryStack stack = MemoryStack.stackPush()) {
+            Cl.check(clEnqueueFillBuffer(cl.queue, indexErrors, stack.calloc(4), 0, 12, null, null), "clEnqueueFillBuffer(index-error record)");
+        }
+        throw new IllegalStateException((op == 1 ? "gather" : "scatterAdd") + ": index " + record.get(1)
+                + " is out of range for an axis of size " + record.get(2) + " (found on the opencl device; raised at the"
+                + " next host read; the out-of-range elements were skipped)");
     }
 
     @Override
@@ -130,9 +169,18 @@ public final class OpenClBackend implements Backend, AutoCloseable {
         DType t = s.dtype();
         int size = s.size();
         ByteBuffer host = MemoryUtil.memAlloc((int) bytes(t, size));
-        try {
-            if (size > 0) Cl.check(clEnqueueReadBuffer(cl.queue, s.mem, true, 0, host, null, null), "clEnqueueReadBuffer");
+        boolean pending = false;
+        try (MemoryStack stack = MemoryStack.stackPush()) {
+            // the data, then the index-error record behind it on the in-order queue: one wait covers both reads
+            if (size > 0) {
+                Cl.check(clEnqueueReadBuffer(cl.queue, s.mem, false, 0, host, null, null), "clEnqueueReadBuffer");
+                pending = true;
+            }
+            IntBuffer record = stack.mallocInt(3);
+            Cl.check(clEnqueueReadBuffer(cl.queue, indexErrors, true, 0, record, null, null), "clEnqueueReadBuffer(index-error record)");
+            pending = false;
             downloads.incrementAndGet();
+            raiseIndexError(record);
             return switch (t) {
                 case F32 -> { float[] a = new float[size]; host.asFloatBuffer().get(a); yield a; }
                 case F64 -> { double[] a = new double[size]; host.asDoubleBuffer().get(a); yield a; }
@@ -140,6 +188,7 @@ public final class OpenClBackend implements Backend, AutoCloseable {
                 case I8, BOOL -> { byte[] a = new byte[size]; host.get(a); yield a; }
             };
         } finally {
+            if (pending) clFinish(cl.queue);      // a failed wait must not leave the read writing to freed memory
             MemoryUtil.memFree(host);
         }
     }
@@ -297,7 +346,8 @@ public final class OpenClBackend implements Backend, AutoCloseable {
         strides[axis] = 0;
         Geo g = Geo.of("gather", out.shape(), new int[][] {strides, index.layout().strides(), out.layout().strides()},
                 new int[] {x.layout().offset(), index.layout().offset(), out.layout().offset()});
-        args(x.dtype(), "gather", x, index, out).geo(g).mem(x).mem(index).mem(out).i32(x.layout().strides()[axis]).run(g.n);
+        args(x.dtype(), "gather", x, index, out).geo(g).mem(x).mem(index).mem(out).i32(x.layout().strides()[axis])
+                .i32(x.shape()[axis]).mem(indexErrors).run(g.n);
     }
 
     /** One work item per line along the axis (race-free, see elementwise.cl), or one for all lines when dst overlaps itself. */
@@ -311,7 +361,7 @@ public final class OpenClBackend implements Backend, AutoCloseable {
         if (len == 0) return;
         args(dst.dtype(), "scatter_add", dst, index, src).geo(g).mem(dst).mem(index).mem(src).i32(len)
                 .i32(dst.layout().strides()[axis]).i32(index.layout().strides()[axis]).i32(src.layout().strides()[axis])
-                .i32(Geo.overlaps(dst.layout()) ? 1 : 0).run(g.n);
+                .i32(Geo.overlaps(dst.layout()) ? 1 : 0).i32(dst.shape()[axis]).mem(indexErrors).run(g.n);
     }
 
     private static int[] without(int[] a, int axis) {
@@ -333,6 +383,7 @@ public final class OpenClBackend implements Backend, AutoCloseable {
     public synchronized void close() {
         cl.finish();
         for (ClStorage.Release r : List.copyOf(live)) r.run();
+        clReleaseMemObject(indexErrors);
         gemm.close();
         cl.close();
     }

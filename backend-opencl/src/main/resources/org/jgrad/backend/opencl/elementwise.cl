@@ -107,23 +107,48 @@ __kernel void accumulate_atomic(const Geo g, __global const int* src, __global i
 }
 #endif
 
-// out = x[position along the axis replaced by index * step]: operand 0 is x with its axis stride zeroed.
-__kernel void gather(const Geo g, __global const T* x, __global const int* index, __global T* out, const int step) {
+// The backend's record of the first out-of-range index (OpenClBackend.checksIndicesOnDevice): err[0] stays 0 until a
+// work item wins the compare-and-swap and writes its primitive's code (1 gather, 2 scatterAdd), then the index and the
+// axis size. Only the winner writes, so the three stay consistent; the host reads them after the queue drains.
+inline void bad_index(volatile __global int* err, int op, int index, int size) {
+    if (atomic_cmpxchg(err, 0, op) == 0) {
+        err[1] = index;
+        err[2] = size;
+    }
+}
+
+// out = x[position along the axis replaced by index * step]: operand 0 is x with its axis stride zeroed. An index
+// outside [0, size) reads nothing, writes 0 and is recorded.
+__kernel void gather(const Geo g, __global const T* x, __global const int* index, __global T* out, const int step,
+        const int size, volatile __global int* err) {
     ELEMENT(g);
-    out[p[2]] = x[p[0] + index[p[1]] * step];
+    int k = index[p[1]];
+    if (k < 0 || k >= size) {
+        bad_index(err, 1, k, size);
+        out[p[2]] = (T) 0;
+        return;
+    }
+    out[p[2]] = x[p[0] + k * step];
 }
 
 // scatterAdd, race-free without atomics: one work item per line along the axis (g describes src's shape with the
 // axis removed), walking its line in order. Distinct lines write distinct dst elements whenever dst does not overlap
-// itself, which the host checks (it sets serial otherwise, and work item 0 walks every line).
+// itself, which the host checks (it sets serial otherwise, and work item 0 walks every line). An index outside
+// [0, size) adds nothing and is recorded.
 __kernel void scatter_add(const Geo g, __global T* dst, __global const int* index, __global const T* src,
-        const int len, const int step, const int index_step, const int src_step, const int serial) {
+        const int len, const int step, const int index_step, const int src_step, const int serial, const int size,
+        volatile __global int* err) {
     int p[4], first = get_global_id(0);
     if (serial && first > 0) return;
     for (int line = serial ? 0 : first; line < (serial ? g.n : first + 1) && line < g.n; line++) {
         positions(&g, line, p);
         for (int s = 0; s < len; s++) {
-            int at = p[0] + index[p[1] + s * index_step] * step;
+            int k = index[p[1] + s * index_step];
+            if (k < 0 || k >= size) {
+                bad_index(err, 2, k, size);
+                continue;
+            }
+            int at = p[0] + k * step;
             dst[at] = TO_T((W) dst[at] + (W) src[p[2] + s * src_step]);
         }
     }
