@@ -3,6 +3,7 @@ package org.jgrad.backend.opencl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.jgrad.DType;
 import org.jgrad.Device;
 import org.jgrad.Functional;
 import org.jgrad.Grad;
@@ -13,8 +14,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A small MLP trained on the device with core ops and a hand-written SGD with momentum, on a backend instance of its
- * own so that its buffer and transfer counts are this test's alone: a step moves no data to the host, and after
- * 1,000 steps the only live buffers are the parameters, the momentum buffers and the data.
+ * own so that its buffer and transfer counts are this test's alone: a step moves no data to the host (nor does a
+ * classifier's step through the indexed ops, whose index ranges the device checks), and after 1,000 steps the only
+ * live buffers are the parameters, the momentum buffers and the data.
  */
 final class OpenClTrainingTest {
     private OpenClBackend backend;
@@ -29,11 +31,15 @@ final class OpenClTrainingTest {
         device = Device.of(backend);
         x = Tensor.randn(1, 32, 16).to(device);
         y = Tensor.randn(2, 32, 4).to(device);
-        params = new Tensor[] {Tensor.randn(3, 16, 24).mul(0.25).to(device).detach(), Tensor.zeros(24).to(device).detach(),
-                Tensor.randn(4, 24, 4).mul(0.2).to(device).detach(), Tensor.zeros(4).to(device).detach()};
-        momentum = new Tensor[params.length];
-        for (int k = 0; k < params.length; k++) {
-            params[k].requiresGrad(true);
+        train(Tensor.randn(3, 16, 24).mul(0.25), Tensor.zeros(24), Tensor.randn(4, 24, 4).mul(0.2), Tensor.zeros(4));
+    }
+
+    /** Makes these (host) tensors the parameters, on the device, with zero momentum. */
+    private void train(Tensor... initial) {
+        params = new Tensor[initial.length];
+        momentum = new Tensor[initial.length];
+        for (int k = 0; k < initial.length; k++) {
+            params[k] = initial[k].to(device).detach().requiresGrad(true);
             momentum[k] = Tensor.zerosLike(params[k]);
         }
     }
@@ -46,7 +52,10 @@ final class OpenClTrainingTest {
     /** Forward, backward and {@code v = 0.9·v + g; w -= 0.05·v}; returns the loss, still on the device. */
     private Tensor step() {
         Tensor h = x.matmul(params[0]).add(params[1]).relu();
-        Tensor loss = Functional.mseLoss(h.matmul(params[2]).add(params[3]), y);
+        return update(Functional.mseLoss(h.matmul(params[2]).add(params[3]), y));
+    }
+
+    private Tensor update(Tensor loss) {
         loss.backward();
         try (var off = Grad.disabled()) {
             for (int k = 0; k < params.length; k++) {
@@ -67,6 +76,35 @@ final class OpenClTrainingTest {
         assertEquals(up, backend.uploads(), "uploads during one step");
         assertTrue(Double.isFinite(loss.item()));
         assertEquals(down + 1, backend.downloads(), "item() is the one download");
+    }
+
+    /**
+     * A classifier whose step runs every op that indexes by tensor values: embedding (indexSelect, gather, and
+     * scatterAdd backward), batchNorm, maxPool2d (argmax and gather, scatterAdd backward), oneHot, and crossEntropy
+     * and nllLoss (gather), then the momentum update.
+     */
+    @Test
+    void aClassifierStepThroughTheIndexedOpsMakesNoTransfer() {
+        Tensor tokens = Tensor.of(new int[] {3, 0, 7, 7, 1, 5, 2, 6}, 8).to(device);
+        Tensor classes = Tensor.of(new int[] {0, 3, 1, 2, 3, 3, 0, 1}, 8).to(device);
+        Tensor runningMean = Tensor.zeros(4).to(device), runningVar = Tensor.ones(4).to(device);
+        train(Tensor.randn(5, 8, 16), Tensor.randn(6, 4, 4).mul(0.5), Tensor.zeros(4));
+        Runnable classifierStep = () -> {
+            Tensor e = Functional.embedding(tokens, params[0]).reshape(8, 4, 2, 2);            // [N, C, H, W]
+            Tensor b = Functional.batchNorm(e, runningMean, runningVar, null, null, true, 0.1, 1e-5);
+            Tensor pooled = Functional.maxPool2d(b.add(e), 2).reshape(8, 4);
+            Tensor logits = pooled.matmul(params[1]).add(params[2]);
+            Tensor hint = classes.oneHot(4).to(DType.F32).mul(0.01);
+            update(Functional.crossEntropy(logits.add(hint), classes)
+                    .add(Functional.nllLoss(Functional.logSoftmax(logits, 1), classes).mul(0.5)));
+        };
+        classifierStep.run();
+        long down = backend.downloads(), up = backend.uploads();
+        classifierStep.run();
+        classifierStep.run();
+        assertEquals(down, backend.downloads(), "downloads during two classifier steps");
+        assertEquals(up, backend.uploads(), "uploads during two classifier steps");
+        device.synchronize();      // and no index was out of range
     }
 
     @Test
