@@ -220,7 +220,10 @@ public final class OpenClBackend implements Backend, AutoCloseable {
         args(a.dtype(), "where", mask, a, b, out).geo(g).mem(mask).mem(a).mem(b).mem(out).run(g.n);
     }
 
-    /** One work group per output element, or several per element when the rows are few and long; see reduce.cl. */
+    /**
+     * One work item per output element when the blocks are short, else one work group per output element, or several
+     * per element when the rows are few and long; see reduce.cl.
+     */
     @Override
     public synchronized void reduce(ReduceOp op, View x, int reducedDims, View out) {
         Layout xl = x.layout();
@@ -232,6 +235,11 @@ public final class OpenClBackend implements Backend, AutoCloseable {
                 new int[] {0});
         int accBytes = out.dtype() == DType.F64 || !work(x.dtype()).equals("float") ? 8 : 4;
         String o = ctype(out.dtype());
+        if (foldsByRow(outer.n, inner.n)) {
+            args(x.dtype(), "reduce_rows_to_" + o, x, out).geo(outer).geo(inner).mem(x).mem(out).i32(op.ordinal())
+                    .run(outer.n);
+            return;
+        }
         Args k = args(x.dtype(), "reduce_to_" + o, x, out);
         int group = groupLimit(k.kernel);
         int parts = parts(outer.n, inner.n, group);
@@ -252,6 +260,15 @@ public final class OpenClBackend implements Backend, AutoCloseable {
             if (pv != 0) clReleaseMemObject(pv);
             if (pi != 0) clReleaseMemObject(pi);
         }
+    }
+
+    /**
+     * Whether one work item per row folds the reduction: when a tree's work items would mostly idle (a block shorter
+     * than a work group), or when the rows alone keep {@value #BUSY_GROUPS} groups busy and each block is short
+     * enough for one item to walk.
+     */
+    private boolean foldsByRow(int rows, int length) {
+        return length < cl.group || (rows >= BUSY_GROUPS * cl.group && length <= 16 * cl.group);
     }
 
     /**
