@@ -182,17 +182,33 @@ public final class OpenClBackend implements Backend, AutoCloseable {
     }
 
     /**
-     * Plain adds where dst reaches each position once; where its layout overlaps itself, atomic adds for F32 and I32
-     * and one sequential work item for the other dtypes (gradients of overlapping views in F64 only arise in checks).
+     * Plain adds where dst reaches each position once; where its layout overlaps itself, one work item per position of
+     * dst's span gathers what lands there (accumulate_gather in elementwise.cl): deterministic, atomic-free, the same
+     * for every dtype.
      */
     @Override
     public synchronized void accumulate(View src, View dst) {
-        Geo g = Geo.of("accumulate", dst.shape(), src.layout(), dst.layout());
-        DType t = dst.dtype();
-        boolean overlaps = Geo.overlaps(dst.layout());
-        boolean atomic = overlaps && (t == DType.F32 || t == DType.I32);
-        String kernel = !overlaps ? "accumulate" : atomic ? "accumulate_atomic" : "accumulate_serial";
-        args(t, kernel, src, dst).geo(g).mem(src).mem(dst).run(g.n);
+        Layout dl = dst.layout();
+        if (!Geo.overlaps(dl)) {
+            Geo g = Geo.of("accumulate", dst.shape(), src.layout(), dl);
+            args(dst.dtype(), "accumulate", src, dst).geo(g).mem(src).mem(dst).run(g.n);
+            return;
+        }
+        int r = dl.rank();
+        int[] ds = dl.strides(), ss = src.layout().strides();
+        Integer[] order = new Integer[r];
+        Arrays.setAll(order, d -> d);
+        Arrays.sort(order, (x, y) -> Integer.compare(ds[y], ds[x]));
+        int[] shape = new int[r], srcStrides = new int[r], dstStrides = new int[r];
+        long span = 1;
+        for (int k = 0; k < r; k++) {
+            shape[k] = dl.shape()[order[k]];
+            srcStrides[k] = ss[order[k]];
+            dstStrides[k] = ds[order[k]];
+            span += (long) dstStrides[k] * (shape[k] - 1);
+        }
+        Geo g = Geo.of("accumulate", shape, new int[][] {srcStrides, dstStrides}, new int[] {src.layout().offset(), dl.offset()});
+        args(dst.dtype(), "accumulate_gather", src, dst).geo(g).mem(src).mem(dst).i32((int) span).run(span);
     }
 
     @Override
@@ -484,8 +500,6 @@ public final class OpenClBackend implements Backend, AutoCloseable {
         h.append("#define TO_T(x) CV(W, T, x)\n");
         h.append("#define INTEGER ").append(t.isFloating() ? 0 : 1).append('\n');
         h.append("#define IS_F64 ").append(t == DType.F64 ? 1 : 0).append('\n');
-        h.append("#define ATOMIC_F32 ").append(t == DType.F32 ? 1 : 0).append('\n');
-        h.append("#define ATOMIC_I32 ").append(t == DType.I32 ? 1 : 0).append('\n');
         return h.toString();
     }
 
