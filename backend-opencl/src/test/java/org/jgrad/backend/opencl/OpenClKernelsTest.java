@@ -204,7 +204,7 @@ final class OpenClKernelsTest {
         image[10] = 5;
         image[22] = Float.NaN;
         int[] windows = {4, 3, 5, 5, 2, 2}, windowStrides = {300, 100, 20, 2, 10, 1};
-        int rows = 1 << 14, length = 65;      // the least that fills the device with one item per row
+        int rows = 1 << 14, length = 65;      // just enough rows for one item per row (foldsByRow)
         float[] many = ramp(rows * length);
         many[5 * length + 9] = Float.NaN;
         for (ReduceOp op : ReduceOp.values()) {
