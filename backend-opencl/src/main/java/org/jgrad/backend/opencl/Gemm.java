@@ -161,8 +161,8 @@ final class Gemm implements AutoCloseable {
         int batch = out.shape()[0], m = out.shape()[1], n = out.shape()[2], k = a.shape()[2];
         Tile tile = tile(dtype, m, n, batch);
         int lx = tile.tn() / tile.wn(), ly = tile.tm() / tile.wm();
-        operand(operand(operand(backend.args(kernel(dtype, tile.defines(), "gemm_gpu.cl", "gemm"), "matmul (gemm_gpu.cl)"),
-                a), b), out).i32(m).i32(n).i32(k)
+        OpenClBackend.Args args = backend.args(kernel(dtype, tile.defines(), "gemm_gpu.cl", "gemm"), "matmul (gemm_gpu.cl)");
+        operand(operand(operand(args, a), b), out).i32(m).i32(n).i32(k)
                 .run(new long[] {(long) ceilDiv(n, tile.tn()) * lx, (long) ceilDiv(m, tile.tm()) * ly, batch},
                         new long[] {lx, ly, 1});
     }
