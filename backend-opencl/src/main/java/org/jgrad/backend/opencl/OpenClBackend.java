@@ -104,25 +104,28 @@ public final class OpenClBackend implements Backend, AutoCloseable {
         return true;
     }
 
-    /** Waits for the queue, then raises the first out-of-range index a kernel recorded since the last check. */
     @Override
     public synchronized void synchronize() {
+        raiseIndexError();
+    }
+
+    /**
+     * Waits for the queue (a blocking read of the index-error record, behind everything queued), then raises the first
+     * out-of-range index a kernel recorded since the last check, clearing the record so that the backend stays usable.
+     */
+    private void raiseIndexError() {
+        int op, index, size;
         try (MemoryStack stack = MemoryStack.stackPush()) {
             IntBuffer record = stack.mallocInt(3);
             Cl.check(clEnqueueReadBuffer(cl.queue, indexErrors, true, 0, record, null, null), "clEnqueueReadBuffer(index-error record)");
-            raiseIndexError(record);
-        }
-    }
-
-    /** Clears a recorded index error so that the backend stays usable, then throws it. */
-    private void raiseIndexError(IntBuffer record) {
-        int op = record.get(0);
-        if (op == 0) return;
-        try (MemoryStack stack = MemoryStack.stackPush()) {
+            op = record.get(0);
+            index = record.get(1);
+            size = record.get(2);
+            if (op == 0) return;
             Cl.check(clEnqueueFillBuffer(cl.queue, indexErrors, stack.calloc(4), 0, 12, null, null), "clEnqueueFillBuffer(index-error record)");
         }
-        throw new IllegalStateException((op == 1 ? "gather" : "scatterAdd") + ": index " + record.get(1)
-                + " is out of range for an axis of size " + record.get(2) + " (found on the opencl device; raised at the"
+        throw new IllegalStateException((op == 1 ? "gather" : "scatterAdd") + ": index " + index
+                + " is out of range for an axis of size " + size + " (found on the opencl device; raised at the"
                 + " next host read; the out-of-range elements were skipped)");
     }
 
@@ -170,17 +173,15 @@ public final class OpenClBackend implements Backend, AutoCloseable {
         int size = s.size();
         ByteBuffer host = MemoryUtil.memAlloc((int) bytes(t, size));
         boolean pending = false;
-        try (MemoryStack stack = MemoryStack.stackPush()) {
+        try {
             // the data, then the index-error record behind it on the in-order queue: one wait covers both reads
             if (size > 0) {
                 Cl.check(clEnqueueReadBuffer(cl.queue, s.mem, false, 0, host, null, null), "clEnqueueReadBuffer");
                 pending = true;
             }
-            IntBuffer record = stack.mallocInt(3);
-            Cl.check(clEnqueueReadBuffer(cl.queue, indexErrors, true, 0, record, null, null), "clEnqueueReadBuffer(index-error record)");
-            pending = false;
             downloads.incrementAndGet();
-            raiseIndexError(record);
+            raiseIndexError();
+            pending = false;
             return switch (t) {
                 case F32 -> { float[] a = new float[size]; host.asFloatBuffer().get(a); yield a; }
                 case F64 -> { double[] a = new double[size]; host.asDoubleBuffer().get(a); yield a; }
