@@ -163,8 +163,13 @@ public final class Autograd {
         return () -> current[0] = null;
     }
 
+    /** The outermost open composite scope's name, or null. */
+    static String currentComposite() {
+        return COMPOSITE.get()[0];
+    }
+
     static Tensor record(String op, Tensor out, Tensor[] inputs, Tensor[] saved, Node.Rule rule) {
-        String inside = COMPOSITE.get()[0];
+        String inside = currentComposite();
         if (Grad.isAnomalyDetection()) Anomaly.checkForward(Node.describe(op, inside), out, inputs);
         if (!Grad.isEnabled()) return out;
         boolean any = false;

@@ -30,6 +30,15 @@ public final class Grad {
         return MODES.get()[ANOMALY];
     }
 
+    /**
+     * The composite op this thread is inside, the outermost one ({@code crossEntropy}, {@code embedding}, …), or null.
+     * For a backend that finds an error only after the call returned ({@link org.jgrad.spi.Backend#checksIndicesOnDevice})
+     * and must still name the op the user called.
+     */
+    public static String currentOp() {
+        return Autograd.currentComposite();
+    }
+
     /** Stops recording the graph until the scope closes. */
     public static Scope disabled() {
         return set(ENABLED, false);

@@ -163,26 +163,30 @@ final class Structure {
     }
 
     static Tensor indexSelect(Tensor x, int axis, Tensor index) {
-        int a = Errors.axis("indexSelect", axis, x.rank());
-        if (index.rank() != 1 || index.dtype() != DType.I32)
-            throw Errors.arg("indexSelect", "the index must be a 1-d I32 tensor, got " + Errors.describe(index));
-        checkRange("indexSelect", index, x.layout.shape()[a], () -> "dimension " + a + " of " + Errors.describe(x));
-        int[] one = new int[x.rank()], shape = x.layout.shape().clone();
-        Arrays.fill(one, 1);
-        one[a] = shape[a] = index.numel();
-        return x.gather(a, index.reshape(one).expand(shape));
+        try (var scope = Autograd.composite("indexSelect")) {
+            int a = Errors.axis("indexSelect", axis, x.rank());
+            if (index.rank() != 1 || index.dtype() != DType.I32)
+                throw Errors.arg("indexSelect", "the index must be a 1-d I32 tensor, got " + Errors.describe(index));
+            checkRange("indexSelect", index, x.layout.shape()[a], () -> "dimension " + a + " of " + Errors.describe(x));
+            int[] one = new int[x.rank()], shape = x.layout.shape().clone();
+            Arrays.fill(one, 1);
+            one[a] = shape[a] = index.numel();
+            return x.gather(a, index.reshape(one).expand(shape));
+        }
     }
 
     static Tensor oneHot(Tensor index, int numClasses) {
-        if (index.dtype() != DType.I32)
-            throw Errors.arg("oneHot", "class indices must be I32, got " + Errors.describe(index));
-        if (numClasses <= 0) throw Errors.arg("oneHot", "numClasses must be positive, got " + numClasses);
-        checkRange("oneHot", index, numClasses, () -> numClasses + " classes");
-        // a scatter of ones rather than a comparison with an uploaded [0, numClasses): no host data, and the range
-        // check happens where outOfRange leaves it
-        int[] shape = Arrays.copyOf(index.layout.shape(), index.rank() + 1);
-        shape[index.rank()] = numClasses;
-        Tensor at = index.unsqueeze(-1);
-        return scatterIntoZeros(shape, index.rank(), at, Factories.full(index.device, DType.I32, 1).expand(at.layout.shape()));
+        try (var scope = Autograd.composite("oneHot")) {
+            if (index.dtype() != DType.I32)
+                throw Errors.arg("oneHot", "class indices must be I32, got " + Errors.describe(index));
+            if (numClasses <= 0) throw Errors.arg("oneHot", "numClasses must be positive, got " + numClasses);
+            checkRange("oneHot", index, numClasses, () -> numClasses + " classes");
+            // a scatter of ones rather than a comparison with an uploaded [0, numClasses): no host data, and the range
+            // check happens where outOfRange leaves it
+            int[] shape = Arrays.copyOf(index.layout.shape(), index.rank() + 1);
+            shape[index.rank()] = numClasses;
+            Tensor at = index.unsqueeze(-1);
+            return scatterIntoZeros(shape, index.rank(), at, Factories.full(index.device, DType.I32, 1).expand(at.layout.shape()));
+        }
     }
 }

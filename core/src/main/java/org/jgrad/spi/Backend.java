@@ -81,8 +81,9 @@ public interface Backend {
      * Core routes every indexed op through {@link #gather} and {@link #scatterAdd}; a backend that returns true
      * promises that these never read or write out of bounds (an out-of-range element is skipped, and gather writes 0
      * there), that it records the first such index on the device, and that it raises it as an
-     * {@link IllegalStateException} naming the primitive, the index and the axis size at the next {@link #download}
-     * or {@link #synchronize}, whichever comes first, after which the record is cleared. Heap backends keep the default:
+     * {@link IllegalStateException} at the next {@link #download} or {@link #synchronize}, whichever comes first, after
+     * which the record is cleared. The message names the op the user called ({@link org.jgrad.Grad#currentOp} at the
+     * launch, else the primitive), the index and the axis size. Heap backends keep the default:
      * core checks eagerly, which costs them nothing, and the error names the op the user called.
      */
     default boolean checksIndicesOnDevice() {

@@ -5,6 +5,7 @@ import static org.lwjgl.opencl.CL12.clEnqueueFillBuffer;
 
 import java.nio.ByteBuffer;
 import java.nio.IntBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -14,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jgrad.DType;
+import org.jgrad.Grad;
 import org.jgrad.spi.Backend;
 import org.jgrad.spi.BinaryOp;
 import org.jgrad.spi.Distribution;
@@ -36,8 +38,9 @@ import org.lwjgl.system.MemoryUtil;
  * shared state.
  *
  * <p>Index ranges are checked on the device ({@link #checksIndicesOnDevice}): the gather and scatterAdd kernels skip an
- * out-of-range index and record the first one in a three-int buffer of this backend, which every {@link #download}
- * reads behind the data in the same wait and {@link #synchronize} reads on request.
+ * out-of-range index and record the first one in a four-int buffer of this backend, which every {@link #download}
+ * reads behind the data in the same wait and {@link #synchronize} reads on request. The record names the composite op
+ * the launch was part of ({@link Grad#currentOp}), as the host checks would have.
  *
  * <p>Operands may have any strides and offsets; after size-1 dimensions are dropped and contiguous runs merged, at
  * most {@value Geo#MAX_RANK} dimensions may remain (a clear error otherwise). F64 needs {@code cl_khr_fp64}; without it
@@ -60,15 +63,20 @@ public final class OpenClBackend implements Backend, AutoCloseable {
     private final Map<DType, Long> programs = new EnumMap<>(DType.class);
     private final Map<Long, Integer> groupLimits = new HashMap<>();
     private final Gemm gemm;
-    /** The index-error record of the gather and scatter_add kernels: primitive code (0: none), index, axis size. */
+    /**
+     * The index-error record of the gather and scatter_add kernels: primitive code (0: none), index, axis size, and
+     * the caller: 0 for none, else 1 + its position in {@link #callers}, the composite ops seen so far (a fixed set of
+     * names in core).
+     */
     private final long indexErrors;
+    private final List<String> callers = new ArrayList<>();
 
     OpenClBackend(Discovery.Found device) {
         cl = new Cl(device);
         gemm = new Gemm(this);
         try (MemoryStack stack = MemoryStack.stackPush()) {
             IntBuffer err = stack.mallocInt(1);
-            indexErrors = clCreateBuffer(cl.context, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, stack.callocInt(3), err);
+            indexErrors = clCreateBuffer(cl.context, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, stack.callocInt(4), err);
             Cl.check(err.get(0), "clCreateBuffer(index-error record)");
         }
     }
@@ -114,19 +122,33 @@ public final class OpenClBackend implements Backend, AutoCloseable {
      * out-of-range index a kernel recorded since the last check, clearing the record so that the backend stays usable.
      */
     private void raiseIndexError() {
-        int op, index, size;
+        int op, index, size, caller;
         try (MemoryStack stack = MemoryStack.stackPush()) {
-            IntBuffer record = stack.mallocInt(3);
+            IntBuffer record = stack.mallocInt(4);
             Cl.check(clEnqueueReadBuffer(cl.queue, indexErrors, true, 0, record, null, null), "clEnqueueReadBuffer(index-error record)");
             op = record.get(0);
             index = record.get(1);
             size = record.get(2);
+            caller = record.get(3);
             if (op == 0) return;
-            Cl.check(clEnqueueFillBuffer(cl.queue, indexErrors, stack.calloc(4), 0, 12, null, null), "clEnqueueFillBuffer(index-error record)");
+            Cl.check(clEnqueueFillBuffer(cl.queue, indexErrors, stack.calloc(4), 0, 16, null, null), "clEnqueueFillBuffer(index-error record)");
         }
-        throw new IllegalStateException((op == 1 ? "gather" : "scatterAdd") + ": index " + index
-                + " is out of range for an axis of size " + size + " (found on the opencl device; raised at the"
-                + " next host read; the out-of-range elements were skipped)");
+        String primitive = op == 1 ? "gather" : "scatterAdd";
+        throw new IllegalStateException((caller == 0 ? primitive : callers.get(caller - 1)) + ": index " + index
+                + " is out of range for an axis of size " + size + " (found on the opencl device by " + primitive
+                + "; raised at the next host read; the out-of-range elements were skipped)");
+    }
+
+    /** The record's id of the composite op this launch is part of. */
+    private int caller() {
+        String op = Grad.currentOp();
+        if (op == null) return 0;
+        int at = callers.indexOf(op);
+        if (at < 0) {
+            callers.add(op);
+            at = callers.size() - 1;
+        }
+        return at + 1;
     }
 
     @Override
@@ -381,7 +403,7 @@ public final class OpenClBackend implements Backend, AutoCloseable {
         Geo g = Geo.of("gather", out.shape(), new int[][] {strides, index.layout().strides(), out.layout().strides()},
                 new int[] {x.layout().offset(), index.layout().offset(), out.layout().offset()});
         args(x.dtype(), "gather", x, index, out).geo(g).mem(x).mem(index).mem(out).i32(x.layout().strides()[axis])
-                .i32(x.shape()[axis]).mem(indexErrors).run(g.n);
+                .i32(x.shape()[axis]).mem(indexErrors).i32(caller()).run(g.n);
     }
 
     /** One work item per line along the axis (race-free, see elementwise.cl), or one for all lines when dst overlaps itself. */
@@ -395,7 +417,7 @@ public final class OpenClBackend implements Backend, AutoCloseable {
         if (len == 0) return;
         args(dst.dtype(), "scatter_add", dst, index, src).geo(g).mem(dst).mem(index).mem(src).i32(len)
                 .i32(dst.layout().strides()[axis]).i32(index.layout().strides()[axis]).i32(src.layout().strides()[axis])
-                .i32(Geo.overlaps(dst.layout()) ? 1 : 0).i32(dst.shape()[axis]).mem(indexErrors).run(g.n);
+                .i32(Geo.overlaps(dst.layout()) ? 1 : 0).i32(dst.shape()[axis]).mem(indexErrors).i32(caller()).run(g.n);
     }
 
     private static int[] without(int[] a, int axis) {

@@ -130,23 +130,25 @@ __kernel void accumulate_gather(const Geo g, __global const T* src, __global T* 
 }
 
 // The backend's record of the first out-of-range index (OpenClBackend.checksIndicesOnDevice): err[0] stays 0 until a
-// work item wins the compare-and-swap and writes its primitive's code (1 gather, 2 scatterAdd), then the index and the
-// axis size. Only the winner writes, so the three stay consistent; the host reads them after the queue drains.
-inline void bad_index(volatile __global int* err, int op, int index, int size) {
+// work item wins the compare-and-swap and writes its primitive's code (1 gather, 2 scatterAdd), then the index, the
+// axis size and the host's id for the op the user called. Only the winner writes, so the four stay consistent; the
+// host reads them after the queue drains.
+inline void bad_index(volatile __global int* err, int op, int index, int size, int caller) {
     if (atomic_cmpxchg(err, 0, op) == 0) {
         err[1] = index;
         err[2] = size;
+        err[3] = caller;
     }
 }
 
 // out = x[position along the axis replaced by index * step]: operand 0 is x with its axis stride zeroed. An index
 // outside [0, size) reads nothing, writes 0 and is recorded.
 __kernel void gather(const Geo g, __global const T* x, __global const int* index, __global T* out, const int step,
-        const int size, volatile __global int* err) {
+        const int size, volatile __global int* err, const int caller) {
     ELEMENT(g);
     int k = index[p[1]];
     if (k < 0 || k >= size) {
-        bad_index(err, 1, k, size);
+        bad_index(err, 1, k, size, caller);
         out[p[2]] = (T) 0;
         return;
     }
@@ -159,7 +161,7 @@ __kernel void gather(const Geo g, __global const T* x, __global const int* index
 // [0, size) adds nothing and is recorded.
 __kernel void scatter_add(const Geo g, __global T* dst, __global const int* index, __global const T* src,
         const int len, const int step, const int index_step, const int src_step, const int serial, const int size,
-        volatile __global int* err) {
+        volatile __global int* err, const int caller) {
     int p[4], first = get_global_id(0);
     if (serial && first > 0) return;
     for (int line = serial ? 0 : first; line < (serial ? g.n : first + 1) && line < g.n; line++) {
@@ -167,7 +169,7 @@ __kernel void scatter_add(const Geo g, __global T* dst, __global const int* inde
         for (int s = 0; s < len; s++) {
             int k = index[p[1] + s * index_step];
             if (k < 0 || k >= size) {
-                bad_index(err, 2, k, size);
+                bad_index(err, 2, k, size, caller);
                 continue;
             }
             int at = p[0] + k * step;
