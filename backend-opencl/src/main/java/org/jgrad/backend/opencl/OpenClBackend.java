@@ -182,17 +182,33 @@ public final class OpenClBackend implements Backend, AutoCloseable {
     }
 
     /**
-     * Plain adds where dst reaches each position once; where its layout overlaps itself, atomic adds for F32 and I32
-     * and one sequential work item for the other dtypes (gradients of overlapping views in F64 only arise in checks).
+     * Plain adds where dst reaches each position once; where its layout overlaps itself, one work item per position of
+     * dst's span gathers what lands there (accumulate_gather in elementwise.cl): deterministic, atomic-free, the same
+     * for every dtype.
      */
     @Override
     public synchronized void accumulate(View src, View dst) {
-        Geo g = Geo.of("accumulate", dst.shape(), src.layout(), dst.layout());
-        DType t = dst.dtype();
-        boolean overlaps = Geo.overlaps(dst.layout());
-        boolean atomic = overlaps && (t == DType.F32 || t == DType.I32);
-        String kernel = !overlaps ? "accumulate" : atomic ? "accumulate_atomic" : "accumulate_serial";
-        args(t, kernel, src, dst).geo(g).mem(src).mem(dst).run(g.n);
+        Layout dl = dst.layout();
+        if (!Geo.overlaps(dl)) {
+            Geo g = Geo.of("accumulate", dst.shape(), src.layout(), dl);
+            args(dst.dtype(), "accumulate", src, dst).geo(g).mem(src).mem(dst).run(g.n);
+            return;
+        }
+        int r = dl.rank();
+        int[] ds = dl.strides(), ss = src.layout().strides();
+        Integer[] order = new Integer[r];
+        Arrays.setAll(order, d -> d);
+        Arrays.sort(order, (x, y) -> Integer.compare(ds[y], ds[x]));
+        int[] shape = new int[r], srcStrides = new int[r], dstStrides = new int[r];
+        long span = 1;
+        for (int k = 0; k < r; k++) {
+            shape[k] = dl.shape()[order[k]];
+            srcStrides[k] = ss[order[k]];
+            dstStrides[k] = ds[order[k]];
+            span += (long) dstStrides[k] * (shape[k] - 1);
+        }
+        Geo g = Geo.of("accumulate", shape, new int[][] {srcStrides, dstStrides}, new int[] {src.layout().offset(), dl.offset()});
+        args(dst.dtype(), "accumulate_gather", src, dst).geo(g).mem(src).mem(dst).i32((int) span).run(span);
     }
 
     @Override
@@ -220,7 +236,10 @@ public final class OpenClBackend implements Backend, AutoCloseable {
         args(a.dtype(), "where", mask, a, b, out).geo(g).mem(mask).mem(a).mem(b).mem(out).run(g.n);
     }
 
-    /** One work group per output element, or several per element when the rows are few and long; see reduce.cl. */
+    /**
+     * One work item per output element when the blocks are short, else one work group per output element, or several
+     * per element when the rows are few and long; see reduce.cl.
+     */
     @Override
     public synchronized void reduce(ReduceOp op, View x, int reducedDims, View out) {
         Layout xl = x.layout();
@@ -232,6 +251,11 @@ public final class OpenClBackend implements Backend, AutoCloseable {
                 new int[] {0});
         int accBytes = out.dtype() == DType.F64 || !work(x.dtype()).equals("float") ? 8 : 4;
         String o = ctype(out.dtype());
+        if (foldsByRow(outer.n, inner.n)) {
+            args(x.dtype(), "reduce_rows_to_" + o, x, out).geo(outer).geo(inner).mem(x).mem(out).i32(op.ordinal())
+                    .run(outer.n);
+            return;
+        }
         Args k = args(x.dtype(), "reduce_to_" + o, x, out);
         int group = groupLimit(k.kernel);
         int parts = parts(outer.n, inner.n, group);
@@ -252,6 +276,15 @@ public final class OpenClBackend implements Backend, AutoCloseable {
             if (pv != 0) clReleaseMemObject(pv);
             if (pi != 0) clReleaseMemObject(pi);
         }
+    }
+
+    /**
+     * Whether one work item per row folds the reduction: when a tree's work items would mostly idle (a block shorter
+     * than a work group), or when the rows alone keep {@value #BUSY_GROUPS} groups busy and each block is short
+     * enough for one item to walk.
+     */
+    private boolean foldsByRow(int rows, int length) {
+        return length < cl.group || (rows >= BUSY_GROUPS * cl.group && length <= 16 * cl.group);
     }
 
     /**
@@ -467,8 +500,6 @@ public final class OpenClBackend implements Backend, AutoCloseable {
         h.append("#define TO_T(x) CV(W, T, x)\n");
         h.append("#define INTEGER ").append(t.isFloating() ? 0 : 1).append('\n');
         h.append("#define IS_F64 ").append(t == DType.F64 ? 1 : 0).append('\n');
-        h.append("#define ATOMIC_F32 ").append(t == DType.F32 ? 1 : 0).append('\n');
-        h.append("#define ATOMIC_I32 ").append(t == DType.I32 ? 1 : 0).append('\n');
         return h.toString();
     }
 

@@ -77,35 +77,57 @@ __kernel void accumulate(const Geo g, __global const T* src, __global T* dst) {
     dst[p[1]] = TO_T((W) dst[p[1]] + (W) src[p[0]]);
 }
 
-// dst += src where dst's layout may reach one position from several elements: one work item walks all elements in
-// order, so no two updates race. Used for the dtypes without an atomic add below (and any dtype on request).
-__kernel void accumulate_serial(const Geo g, __global const T* src, __global T* dst) {
-    if (get_global_id(0) > 0) return;
-    int p[4];
-    for (int i = 0; i < g.n; i++) {
-        positions(&g, i, p);
-        dst[p[1]] = TO_T((W) dst[p[1]] + (W) src[p[0]]);
+// dst += src where dst's layout reaches some positions from several elements (the adjoint of overlapping windows, as
+// col2im): one work item per position in the layout's span, q = 0 .. span - 1 past dst's offset, enumerates the
+// elements that land on it and adds them one by one, in a fixed order and without atomics. The host sorts g's
+// dimensions by dst stride, largest first, so each level has few candidates: index i_k must leave a remainder that
+// the later dimensions can still reach, 0 <= rem - i_k * s_k <= rest_k, and only a remainder of 0 at the end is a hit.
+// A position no element reaches is left untouched.
+__kernel void accumulate_gather(const Geo g, __global const T* src, __global T* dst, const int span) {
+    int q = get_global_id(0);
+    if (q >= span) return;
+    int rank = g.rank, rest[MAX_RANK], idx[MAX_RANK], last[MAX_RANK], rem[MAX_RANK + 1], reach = 0;
+    for (int k = rank - 1; k >= 0; k--) {
+        rest[k] = reach;
+        reach += (g.shape[k] - 1) * g.str[1][k];
     }
+    T v = dst[g.off[1] + q];
+    int k = 0, down = 1, hits = 0;
+    rem[0] = q;
+    for (;;) {
+        if (down) {
+            if (k == rank) {
+                if (rem[k] == 0) {
+                    int at = g.off[0];
+                    for (int j = 0; j < rank; j++) at += idx[j] * g.str[0][j];
+                    v = TO_T((W) v + (W) src[at]);
+                    hits = 1;
+                }
+            } else {
+                int s = g.str[1][k], r = rem[k];
+                int lo = s == 0 || r <= rest[k] ? 0 : (r - rest[k] + s - 1) / s;
+                int hi = s == 0 ? g.shape[k] - 1 : min(g.shape[k] - 1, r / s);
+                if (lo <= hi) {
+                    idx[k] = lo;
+                    last[k] = hi;
+                    rem[k + 1] = r - lo * s;
+                    k++;
+                    continue;
+                }
+            }
+            down = 0;
+        }
+        // back to the deepest level that has another candidate
+        if (--k < 0) break;
+        if (idx[k] < last[k]) {
+            idx[k]++;
+            rem[k + 1] -= g.str[1][k];
+            k++;
+            down = 1;
+        }
+    }
+    if (hits) dst[g.off[1] + q] = v;
 }
-
-#if ATOMIC_F32
-// Overlapping dst for F32: a compare-and-swap loop on the float's bits (OpenCL 1.2 has no float atomic add).
-__kernel void accumulate_atomic(const Geo g, __global const float* src, __global float* dst) {
-    ELEMENT(g);
-    volatile __global uint* at = (volatile __global uint*) (dst + p[1]);
-    float v = src[p[0]];
-    uint seen = *at, prev;
-    do {
-        prev = seen;
-        seen = atomic_cmpxchg(at, prev, as_uint(as_float(prev) + v));
-    } while (seen != prev);
-}
-#elif ATOMIC_I32
-__kernel void accumulate_atomic(const Geo g, __global const int* src, __global int* dst) {
-    ELEMENT(g);
-    atomic_add(dst + p[1], src[p[0]]);
-}
-#endif
 
 // out = x[position along the axis replaced by index * step]: operand 0 is x with its axis stride zeroed.
 __kernel void gather(const Geo g, __global const T* x, __global const int* index, __global T* out, const int step) {

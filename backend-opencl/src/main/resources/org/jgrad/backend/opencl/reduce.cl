@@ -1,10 +1,13 @@
-// Reductions of dtype T over trailing dimensions by work-group trees: one work group per output element. Each work
-// item folds a strided share of the block, then the group halves its partial results in local memory. ARGMAX/ARGMIN
+// Reductions of dtype T over trailing dimensions. Short blocks (or rows enough to fill the device by themselves) are
+// folded by one work item per output element (reduce_rows_to_O); the others by work-group trees: one work group per
+// output element, each work item folding a strided share of the block, then the group halving its partial results in
+// local memory. A tree per short block would cost a work group and its barriers for a handful of elements: on PoCL a
+// 2x2 max-pool over 400k windows took a second that way. ARGMAX/ARGMIN
 // carry the row-major position with the value; the earlier position wins ties, and NaN wins once and is kept
 // (ReduceOp's rule), so the result does not depend on how the block was split.
 // Op codes are ReduceOp ordinals: SUM 0, MAX 1, MIN 2, ARGMAX 3, ARGMIN 4.
 
-/** Whether (vb, ib) replaces (va, ia) as the extreme. */
+/** takes_A: whether (vb, ib) replaces (va, ia) as the extreme; fold_A: one work item's share of a block. */
 #define TAKES(A) \
 inline int takes_##A(A va, int ia, A vb, int ib, int max) { \
     if (ib < 0) return 0; \
@@ -13,6 +16,17 @@ inline int takes_##A(A va, int ia, A vb, int ib, int max) { \
     if (isnan(vb)) return 1; \
     if (vb == va) return ib < ia; \
     return max ? vb > va : vb < va; \
+} \
+\
+/** Folds elements k, k + step, ... of the block that starts at x + base into (acc, at). */ \
+inline void fold_##A(const Geo* inner, __global const T* x, int base, int k, int step, int op, A* acc, int* at) { \
+    int max = op == 1 || op == 3, q[4]; \
+    for (; k < inner->n; k += step) { \
+        positions(inner, k, q); \
+        A v = (A) x[base + q[0]]; \
+        if (op == 0) *acc += v; \
+        else if (takes_##A(*acc, *at, v, k, max)) { *acc = v; *at = k; } \
+    } \
 }
 
 // outer: operand 0 = x's leading dims (its strides and offset), operand 1 = out. inner: operand 0 = x's reduced
@@ -23,17 +37,12 @@ inline int takes_##A(A va, int ia, A vb, int ib, int max) { \
 #define REDUCE(O, A) \
 __kernel void reduce_to_##O(const Geo outer, const Geo inner, __global const T* x, __global O* out, const int op, \
         __local A* lv, __local int* li, const int parts, __global A* pv, __global int* pi) { \
-    int g = get_group_id(0), row = g / parts, lid = get_local_id(0), size = get_local_size(0), p[4], q[4]; \
+    int g = get_group_id(0), row = g / parts, lid = get_local_id(0), size = get_local_size(0), p[4]; \
     positions(&outer, row, p); \
     int max = op == 1 || op == 3; \
     A acc = 0; \
     int at = -1; \
-    for (int k = (g % parts) * size + lid; k < inner.n; k += parts * size) { \
-        positions(&inner, k, q); \
-        A v = (A) x[p[0] + q[0]]; \
-        if (op == 0) acc += v; \
-        else if (takes_##A(acc, at, v, k, max)) { acc = v; at = k; } \
-    } \
+    fold_##A(&inner, x, p[0], (g % parts) * size + lid, parts * size, op, &acc, &at); \
     lv[lid] = acc; \
     li[lid] = at; \
     barrier(CLK_LOCAL_MEM_FENCE); \
@@ -54,6 +63,14 @@ __kernel void reduce_to_##O(const Geo outer, const Geo inner, __global const T* 
         pv[g] = lv[0]; \
         pi[g] = li[0]; \
     } \
+} \
+\
+__kernel void reduce_rows_to_##O(const Geo outer, const Geo inner, __global const T* x, __global O* out, const int op) { \
+    ELEMENT(outer); \
+    A acc = 0; \
+    int at = -1; \
+    fold_##A(&inner, x, p[0], 0, 1, op, &acc, &at); \
+    out[p[1]] = op >= 3 ? (O) at : CV(A, O, acc); \
 } \
 \
 __kernel void finish_to_##O(const Geo outer, __global const A* pv, __global const int* pi, __global O* out, \

@@ -19,8 +19,8 @@ import org.jgrad.spi.View;
 import org.junit.jupiter.api.Test;
 
 /**
- * The kernels' hard cases, straight through the SPI against the reference backend: overlapping accumulation (atomic
- * and serial paths), duplicate scatter indices, saturating and NaN conversions, reductions longer than a work group
+ * The kernels' hard cases, straight through the SPI against the reference backend: overlapping accumulation (strided
+ * lines and convolution windows), duplicate scatter indices, saturating and NaN conversions, reductions longer than a work group
  * with ties and NaN, products whose sizes are not multiples of the work group, and the clear errors.
  */
 final class OpenClKernelsTest {
@@ -74,20 +74,49 @@ final class OpenClKernelsTest {
         // dst [40, 30] with strides (1, 1): position p receives every (i, j) with i + j = p.
         int[] shape = {40, 30}, overlap = {1, 1};
         BiConsumer<Backend, Storage[]> acc = (b, s) -> b.accumulate(v(s[0], shape), v(s[1], shape, overlap, 2));
-        same("F32 (atomic)", acc, 1e-5, new DType[] {DType.F32, DType.F32}, ramp(1200), new float[80]);
+        same("F32", acc, 1e-5, new DType[] {DType.F32, DType.F32}, ramp(1200), new float[80]);
         double[] d = new double[1200];
         Arrays.setAll(d, i -> i * 0.5);
-        same("F64 (serial)", acc, 0, new DType[] {DType.F64, DType.F64}, d, new double[80]);
+        same("F64", acc, 0, new DType[] {DType.F64, DType.F64}, d, new double[80]);
         int[] n = new int[1200];
         Arrays.setAll(n, i -> i - 600);
-        same("I32 (atomic)", acc, 0, new DType[] {DType.I32, DType.I32}, n, new int[80]);
-        // Every element into one position (stride 0): work groups running at once collide on it constantly, so a
-        // lost update shows. Ones add up exactly in F32.
+        same("I32", acc, 0, new DType[] {DType.I32, DType.I32}, n, new int[80]);
+        // Every element into one position (stride 0): one work item gathers them all. Ones add up exactly in F32.
         int many = 1 << 16;
         float[] ones = new float[many];
         Arrays.fill(ones, 1);
         BiConsumer<Backend, Storage[]> all = (b, s) -> b.accumulate(v(s[0], many), v(s[1], new int[] {many}, new int[] {0}, 0));
         same("F32 into one position", all, 0, new DType[] {DType.F32, DType.F32}, ones, new float[1]);
+        // Strides 2 and 3 into one line: positions reached by several (i, j), by one, and by none (1), which keeps its value.
+        float[] line = ramp(40);
+        same("strides 2 and 3, unreached positions kept", (b, s) -> b.accumulate(v(s[0], 5, 4),
+                v(s[1], new int[] {5, 4}, new int[] {2, 3}, 1)), 1e-5, new DType[] {DType.F32, DType.F32}, ramp(20), line);
+    }
+
+    /**
+     * The adjoint of conv2d's im2col windows, as core's conv2d gradient produces it: windows [N, C, OH, OW, KH, KW] of a
+     * padded [N, C, HP, WP] input with stride below the kernel (overlapping), dilation, and a src that is itself a
+     * strided (permuted) view, F32 and F64.
+     */
+    @Test
+    void accumulateIntoOverlappingConvolutionWindows() {
+        int n = 3, c = 2, h = 9, w = 8, pad = 1, hp = h + 2 * pad, wp = w + 2 * pad;
+        for (int[] sd : new int[][] {{1, 1}, {2, 1}, {1, 2}, {2, 2}}) {
+            int stride = sd[0], dil = sd[1], k = 3, span = dil * (k - 1) + 1;
+            int oh = (hp - span) / stride + 1, ow = (wp - span) / stride + 1;
+            int[] shape = {n, c, oh, ow, k, k};
+            int[] windows = {c * hp * wp, hp * wp, stride * wp, stride, dil * wp, dil};
+            // src laid out as [KH, KW, C, N, OH, OW] (im2col's column order), viewed in the windows' order
+            int[] srcStrides = {oh * ow, n * oh * ow, ow, 1, k * c * n * oh * ow, c * n * oh * ow};
+            int count = n * c * oh * ow * k * k, size = n * c * hp * wp + 3;
+            String what = "stride " + stride + " dilation " + dil;
+            BiConsumer<Backend, Storage[]> acc = (b, s) -> b.accumulate(v(s[0], shape, srcStrides, 0), v(s[1], shape, windows, 3));
+            same(what + " F32", acc, 1e-5, new DType[] {DType.F32, DType.F32}, ramp(count), ramp(size));
+            double[] x = new double[count], dst = new double[size];
+            Arrays.setAll(x, i -> Math.cos(i * 0.21));
+            Arrays.setAll(dst, i -> i * 0.125);
+            same(what + " F64", acc, 1e-13, new DType[] {DType.F64, DType.F64}, x, dst);
+        }
     }
 
     @Test
@@ -168,6 +197,27 @@ final class OpenClKernelsTest {
             same(op + " of two long rows (split across work groups)", (b, s) -> b.reduce(op, v(s[0], 2, 40_000), 1,
                     v(s[1], 2)), 1e-4, new DType[] {DType.F32, out}, longRows, o);
         }
+        // Many short strided blocks (2x2 max-pool windows of a [4, 3, 10, 10] input), one work item per block, with
+        // ties and NaN inside windows; and rows enough to fill the device, one item each, longer than a work group.
+        float[] image = ramp(4 * 3 * 10 * 10);
+        image[0] = image[1] = 5;
+        image[10] = 5;
+        image[22] = Float.NaN;
+        int[] windows = {4, 3, 5, 5, 2, 2}, windowStrides = {300, 100, 20, 2, 10, 1};
+        int rows = 1 << 14, length = 65;      // just enough rows for one item per row (foldsByRow)
+        float[] many = ramp(rows * length);
+        many[5 * length + 9] = Float.NaN;
+        for (ReduceOp op : ReduceOp.values()) {
+            DType out = op == ReduceOp.ARGMAX || op == ReduceOp.ARGMIN ? DType.I32 : DType.F32;
+            same(op + " of 2x2 windows", (b, s) -> b.reduce(op, v(s[0], windows, windowStrides, 0), 2, v(s[1], 4, 3, 5, 5)), 1e-5, new DType[] {DType.F32, out}, image,
+                    out == DType.I32 ? new int[300] : new float[300]);
+            same(op + " of many rows", (b, s) -> b.reduce(op, v(s[0], rows, length), 1, v(s[1], rows)), 1e-4,
+                    new DType[] {DType.F32, out}, many, out == DType.I32 ? new int[rows] : new float[rows]);
+        }
+        double[] image64 = new double[image.length];
+        Arrays.setAll(image64, i -> image[i]);
+        same("F64 SUM of 2x2 windows", (b, s) -> b.reduce(ReduceOp.SUM, v(s[0], windows, windowStrides, 0), 2,
+                v(s[1], 4, 3, 5, 5)), 1e-13, new DType[] {DType.F64, DType.F64}, image64, new double[300]);
         same("SUM of a transposed view into F64", (b, s) -> b.reduce(ReduceOp.SUM,
                 v(s[0], new int[] {100, 30}, new int[] {1, 100}, 0), 1, v(s[1], 100)), 1e-5,
                 new DType[] {DType.F32, DType.F64}, x, new double[100]);
