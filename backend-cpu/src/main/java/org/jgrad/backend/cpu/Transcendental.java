@@ -1,17 +1,12 @@
 package org.jgrad.backend.cpu;
 
 import static jdk.incubator.vector.VectorOperators.ABS;
-import static jdk.incubator.vector.VectorOperators.COS;
-import static jdk.incubator.vector.VectorOperators.EXP;
 import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.GT;
 import static jdk.incubator.vector.VectorOperators.LE;
-import static jdk.incubator.vector.VectorOperators.LOG;
 import static jdk.incubator.vector.VectorOperators.LT;
 import static jdk.incubator.vector.VectorOperators.NEG;
-import static jdk.incubator.vector.VectorOperators.SIN;
 import static jdk.incubator.vector.VectorOperators.SQRT;
-import static jdk.incubator.vector.VectorOperators.TANH;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
@@ -21,9 +16,11 @@ import org.jgrad.spi.UnaryOp;
 
 /**
  * The unary kernels over a contiguous run, {@code out[oo + i] = f(x[xo + i])} for i < n, F32 and F64 (x and out may be
- * the same array at the same offset). exp, log, tanh, sin and cos are the Vector API's lanewise operators, which C2
- * compiles to the JDK's SVML stubs (libjsvml) and the interpreter runs as Math calls per lane; sigmoid is built from
- * exp; erf is the reference's algorithm in F64 lanes (F32 goes through a chunk of doubles).
+ * the same array at the same offset). exp, log, tanh, sigmoid, sin and cos are {@link VectorMath}'s, never the Vector
+ * API's lanewise operators (SVML once C2 compiles them, Math per lane before: the bits would depend on JIT timing);
+ * erf is the reference's algorithm in F64 lanes on VectorMath's exp. F32 sin, cos and erf go through chunks of
+ * doubles. A run's tail goes through the same vector code under a mask, so an element's value never depends on
+ * where it sits in the array.
  * <p>
  * Accuracy measured by TranscendentalTest against the reference backend (exact double math rounded once) on
  * 8193-point grids over [-20, 20] (exp: [-80, 80]; log: [1e-6, 1e4]; sin, cos: [-100, 100]), max over every JIT tier
@@ -68,14 +65,20 @@ final class Transcendental {
 
     static void exp(float[] x, int xo, float[] out, int oo, int n) {
         int i = 0;
-        for (; i < F.loopBound(n); i += F.length()) FloatVector.fromArray(F, x, xo + i).lanewise(EXP).intoArray(out, oo + i);
-        for (; i < n; i++) out[oo + i] = (float) Math.exp(x[xo + i]);
+        for (; i < F.loopBound(n); i += F.length()) VectorMath.exp(FloatVector.fromArray(F, x, xo + i)).intoArray(out, oo + i);
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            VectorMath.exp(FloatVector.fromArray(F, x, xo + i, m)).intoArray(out, oo + i, m);
+        }
     }
 
     static void log(float[] x, int xo, float[] out, int oo, int n) {
         int i = 0;
-        for (; i < F.loopBound(n); i += F.length()) FloatVector.fromArray(F, x, xo + i).lanewise(LOG).intoArray(out, oo + i);
-        for (; i < n; i++) out[oo + i] = (float) Math.log(x[xo + i]);
+        for (; i < F.loopBound(n); i += F.length()) VectorMath.log(FloatVector.fromArray(F, x, xo + i)).intoArray(out, oo + i);
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            VectorMath.log(FloatVector.fromArray(F, x, xo + i, m)).intoArray(out, oo + i, m);
+        }
     }
 
     static void sqrt(float[] x, int xo, float[] out, int oo, int n) {
@@ -102,21 +105,19 @@ final class Transcendental {
 
     static void tanh(float[] x, int xo, float[] out, int oo, int n) {
         int i = 0;
-        for (; i < F.loopBound(n); i += F.length()) FloatVector.fromArray(F, x, xo + i).lanewise(TANH).intoArray(out, oo + i);
-        for (; i < n; i++) out[oo + i] = (float) Math.tanh(x[xo + i]);
+        for (; i < F.loopBound(n); i += F.length()) VectorMath.tanh(FloatVector.fromArray(F, x, xo + i)).intoArray(out, oo + i);
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            VectorMath.tanh(FloatVector.fromArray(F, x, xo + i, m)).intoArray(out, oo + i, m);
+        }
     }
 
-    /** 1/(1+e) for x ≥ 0 and e/(1+e) below, with e = exp(−|x|) ≤ 1: neither branch overflows or cancels. */
     static void sigmoid(float[] x, int xo, float[] out, int oo, int n) {
         int i = 0;
-        for (; i < F.loopBound(n); i += F.length()) {
-            FloatVector v = FloatVector.fromArray(F, x, xo + i);
-            FloatVector e = v.lanewise(ABS).lanewise(NEG).lanewise(EXP);
-            e.blend(1, v.compare(GE, 0)).div(e.add(1)).intoArray(out, oo + i);
-        }
-        for (; i < n; i++) {
-            float v = x[xo + i], e = (float) Math.exp(-Math.abs(v));
-            out[oo + i] = (v >= 0 ? 1 : e) / (1 + e);
+        for (; i < F.loopBound(n); i += F.length()) VectorMath.sigmoid(FloatVector.fromArray(F, x, xo + i)).intoArray(out, oo + i);
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            VectorMath.sigmoid(FloatVector.fromArray(F, x, xo + i, m)).intoArray(out, oo + i, m);
         }
     }
 
@@ -130,16 +131,14 @@ final class Transcendental {
         for (; i < n; i++) out[oo + i] = x[xo + i] > 0 || x[xo + i] != x[xo + i] ? x[xo + i] : 0;
     }
 
+    /** Through the F64 kernel on a chunk of doubles, rounded once to float as the reference is. */
     static void sin(float[] x, int xo, float[] out, int oo, int n) {
-        int i = 0;
-        for (; i < F.loopBound(n); i += F.length()) FloatVector.fromArray(F, x, xo + i).lanewise(SIN).intoArray(out, oo + i);
-        for (; i < n; i++) out[oo + i] = (float) Math.sin(x[xo + i]);
+        throughDoubles(x, xo, out, oo, n, (t, m) -> sin(t, 0, t, 0, m));
     }
 
+    /** Through the F64 kernel on a chunk of doubles, rounded once to float as the reference is. */
     static void cos(float[] x, int xo, float[] out, int oo, int n) {
-        int i = 0;
-        for (; i < F.loopBound(n); i += F.length()) FloatVector.fromArray(F, x, xo + i).lanewise(COS).intoArray(out, oo + i);
-        for (; i < n; i++) out[oo + i] = (float) Math.cos(x[xo + i]);
+        throughDoubles(x, xo, out, oo, n, (t, m) -> cos(t, 0, t, 0, m));
     }
 
     /** Dispatch once per run; each case is its own loop so that its operator is a compile-time constant. */
@@ -168,14 +167,20 @@ final class Transcendental {
 
     static void exp(double[] x, int xo, double[] out, int oo, int n) {
         int i = 0;
-        for (; i < D.loopBound(n); i += D.length()) DoubleVector.fromArray(D, x, xo + i).lanewise(EXP).intoArray(out, oo + i);
-        for (; i < n; i++) out[oo + i] = Math.exp(x[xo + i]);
+        for (; i < D.loopBound(n); i += D.length()) VectorMath.exp(DoubleVector.fromArray(D, x, xo + i)).intoArray(out, oo + i);
+        if (i < n) {
+            VectorMask<Double> m = D.indexInRange(i, n);
+            VectorMath.exp(DoubleVector.fromArray(D, x, xo + i, m)).intoArray(out, oo + i, m);
+        }
     }
 
     static void log(double[] x, int xo, double[] out, int oo, int n) {
         int i = 0;
-        for (; i < D.loopBound(n); i += D.length()) DoubleVector.fromArray(D, x, xo + i).lanewise(LOG).intoArray(out, oo + i);
-        for (; i < n; i++) out[oo + i] = Math.log(x[xo + i]);
+        for (; i < D.loopBound(n); i += D.length()) VectorMath.log(DoubleVector.fromArray(D, x, xo + i)).intoArray(out, oo + i);
+        if (i < n) {
+            VectorMask<Double> m = D.indexInRange(i, n);
+            VectorMath.log(DoubleVector.fromArray(D, x, xo + i, m)).intoArray(out, oo + i, m);
+        }
     }
 
     static void sqrt(double[] x, int xo, double[] out, int oo, int n) {
@@ -202,21 +207,19 @@ final class Transcendental {
 
     static void tanh(double[] x, int xo, double[] out, int oo, int n) {
         int i = 0;
-        for (; i < D.loopBound(n); i += D.length()) DoubleVector.fromArray(D, x, xo + i).lanewise(TANH).intoArray(out, oo + i);
-        for (; i < n; i++) out[oo + i] = Math.tanh(x[xo + i]);
+        for (; i < D.loopBound(n); i += D.length()) VectorMath.tanh(DoubleVector.fromArray(D, x, xo + i)).intoArray(out, oo + i);
+        if (i < n) {
+            VectorMask<Double> m = D.indexInRange(i, n);
+            VectorMath.tanh(DoubleVector.fromArray(D, x, xo + i, m)).intoArray(out, oo + i, m);
+        }
     }
 
-    /** 1/(1+e) for x ≥ 0 and e/(1+e) below, with e = exp(−|x|) ≤ 1: neither branch overflows or cancels. */
     static void sigmoid(double[] x, int xo, double[] out, int oo, int n) {
         int i = 0;
-        for (; i < D.loopBound(n); i += D.length()) {
-            DoubleVector v = DoubleVector.fromArray(D, x, xo + i);
-            DoubleVector e = v.lanewise(ABS).lanewise(NEG).lanewise(EXP);
-            e.blend(1, v.compare(GE, 0)).div(e.add(1)).intoArray(out, oo + i);
-        }
-        for (; i < n; i++) {
-            double v = x[xo + i], e = Math.exp(-Math.abs(v));
-            out[oo + i] = (v >= 0 ? 1 : e) / (1 + e);
+        for (; i < D.loopBound(n); i += D.length()) VectorMath.sigmoid(DoubleVector.fromArray(D, x, xo + i)).intoArray(out, oo + i);
+        if (i < n) {
+            VectorMask<Double> m = D.indexInRange(i, n);
+            VectorMath.sigmoid(DoubleVector.fromArray(D, x, xo + i, m)).intoArray(out, oo + i, m);
         }
     }
 
@@ -232,28 +235,28 @@ final class Transcendental {
 
     static void sin(double[] x, int xo, double[] out, int oo, int n) {
         int i = 0;
-        for (; i < D.loopBound(n); i += D.length()) DoubleVector.fromArray(D, x, xo + i).lanewise(SIN).intoArray(out, oo + i);
-        for (; i < n; i++) out[oo + i] = Math.sin(x[xo + i]);
+        for (; i < D.loopBound(n); i += D.length()) VectorMath.sin(DoubleVector.fromArray(D, x, xo + i)).intoArray(out, oo + i);
+        if (i < n) {
+            VectorMask<Double> m = D.indexInRange(i, n);
+            VectorMath.sin(DoubleVector.fromArray(D, x, xo + i, m)).intoArray(out, oo + i, m);
+        }
     }
 
     static void cos(double[] x, int xo, double[] out, int oo, int n) {
         int i = 0;
-        for (; i < D.loopBound(n); i += D.length()) DoubleVector.fromArray(D, x, xo + i).lanewise(COS).intoArray(out, oo + i);
-        for (; i < n; i++) out[oo + i] = Math.cos(x[xo + i]);
+        for (; i < D.loopBound(n); i += D.length()) VectorMath.cos(DoubleVector.fromArray(D, x, xo + i)).intoArray(out, oo + i);
+        if (i < n) {
+            VectorMask<Double> m = D.indexInRange(i, n);
+            VectorMath.cos(DoubleVector.fromArray(D, x, xo + i, m)).intoArray(out, oo + i, m);
+        }
     }
 
     /**
-     * F32 erf through the F64 lanes on a chunk of doubles, rounded once to float as the reference is; float needs
+     * F32 erf through the F64 lanes on chunks of doubles, rounded once to float as the reference is; float needs
      * fewer terms: {@value #F32_STEPS} fraction steps and {@value #F32_TERMS} series terms reach 2^-32 at |x| = 2.
      */
     static void erf(float[] x, int xo, float[] out, int oo, int n) {
-        double[] t = new double[Math.min(n, Elementwise.CHUNK)];
-        for (int i = 0; i < n; i += t.length) {
-            int m = Math.min(t.length, n - i);
-            for (int j = 0; j < m; j++) t[j] = x[xo + i + j];
-            erf(t, 0, t, 0, m, F32_STEPS, F32_TERMS);
-            for (int j = 0; j < m; j++) out[oo + i + j] = (float) t[j];
-        }
+        throughDoubles(x, xo, out, oo, n, (t, m) -> erf(t, 0, t, 0, m, F32_STEPS, F32_TERMS));
     }
 
     /** F64 erf: {@value #F64_STEPS} fraction steps and {@value #F64_TERMS} series terms reach 1e-17 at |x| = 2. */
@@ -264,7 +267,26 @@ final class Transcendental {
     private static void erf(double[] x, int xo, double[] out, int oo, int n, int steps, int terms) {
         int i = 0;
         for (; i < D.loopBound(n); i += D.length()) erf(DoubleVector.fromArray(D, x, xo + i), steps, terms).intoArray(out, oo + i);
-        for (; i < n; i++) out[oo + i] = erf(x[xo + i]);
+        if (i < n) {
+            VectorMask<Double> m = D.indexInRange(i, n);
+            erf(DoubleVector.fromArray(D, x, xo + i, m), steps, terms).intoArray(out, oo + i, m);
+        }
+    }
+
+    /** An F64 kernel over a run of doubles in place: {@code run(t, m)} replaces t[0, m) by f(t[0, m)). */
+    private interface DoubleRun {
+        void run(double[] t, int m);
+    }
+
+    /** out = f(x) for an F32 run through an F64 kernel on chunks of doubles, each result rounded once to float. */
+    private static void throughDoubles(float[] x, int xo, float[] out, int oo, int n, DoubleRun f) {
+        double[] t = new double[Math.min(n, Elementwise.CHUNK)];
+        for (int i = 0; i < n; i += t.length) {
+            int m = Math.min(t.length, n - i);
+            for (int j = 0; j < m; j++) t[j] = x[xo + i + j];
+            f.run(t, m);
+            for (int j = 0; j < m; j++) out[oo + i + j] = (float) t[j];
+        }
     }
 
     /**
@@ -275,7 +297,7 @@ final class Transcendental {
      * goes back by its bit, so erf(−0) = −0.
      */
     private static DoubleVector erf(DoubleVector x, int steps, int terms) {
-        DoubleVector a = x.lanewise(ABS).min(6.0), e = a.mul(a).lanewise(NEG).lanewise(EXP);
+        DoubleVector a = x.lanewise(ABS).min(6.0), e = VectorMath.exp(a.mul(a).neg());
         VectorMask<Double> far = a.compare(GE, 2.0);
         DoubleVector r = DoubleVector.zero(D);
         if (far.anyTrue()) {
