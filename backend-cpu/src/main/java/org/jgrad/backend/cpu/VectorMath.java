@@ -7,6 +7,7 @@ import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.GT;
 import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.L2D;
+import static jdk.incubator.vector.VectorOperators.LE;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LT;
 import static jdk.incubator.vector.VectorOperators.NE;
@@ -54,6 +55,9 @@ final class VectorMath {
     /** Where exp's result is already +Inf or rounds to 0 (below ln 2^-150 and ln 2^-1075); clamping keeps k small. */
     private static final float EXP_LO_F = -104, EXP_HI_F = 89;
     private static final double EXP_LO = -746, EXP_HI = 710;
+    /** Up to here k = round(x/ln2) stays within the normal exponents (±126, ±1021). */
+    private static final float EXP_SAFE_F = 87;
+    private static final double EXP_SAFE = 708;
     /** e^r − 1 = r + r²·(E2 + r·(E3 + …)), Ek = 1/k!. */
     private static final float F2 = f(2), F3 = f(3), F4 = f(4), F5 = f(5), F6 = f(6), F7 = f(7);
     private static final double E2 = inverseFactorial(2), E3 = inverseFactorial(3), E4 = inverseFactorial(4),
@@ -141,28 +145,56 @@ final class VectorMath {
     }
 
     /**
-     * e^x, or e^x − 1 when asked (a constant at each call site, so the compiler keeps one branch). The scaling of exp
-     * is split in 2^(k>>1)·2^(k − k>>1): both factors normal for every clamped k, the first product exact.
+     * e^x, or e^x − 1 when asked (a constant at each call site, so the compiler keeps one branch). Where some lane is
+     * beyond ±{@value #EXP_SAFE_F} (or NaN), x is clamped and the scaling split in 2^(k>>1)·2^(k − k>>1), both factors
+     * normal for every clamped k and the first product exact; elsewhere 2^k is normal and one product gives the same
+     * bits, so a lane's result never depends on its neighbours.
      */
     private static FloatVector exp(FloatVector x, boolean minusOne) {
-        FloatVector c = x.max(EXP_LO_F).min(EXP_HI_F);
+        boolean wide = !x.lanewise(ABS).compare(LE, EXP_SAFE_F).allTrue();
+        FloatVector c = wide ? x.max(EXP_LO_F).min(EXP_HI_F) : x;
         FloatVector t = c.fma(FloatVector.broadcast(F, (float) LOG2E), FloatVector.broadcast(F, ROUND_F));
         FloatVector k = t.sub(ROUND_F);
         FloatVector r = k.fma(FloatVector.broadcast(F, -LN2_HI_F), c);
         r = k.fma(FloatVector.broadcast(F, -LN2_LO_F), r);
-        FloatVector p = r.fma(FloatVector.broadcast(F, F7), FloatVector.broadcast(F, F6));
-        p = p.fma(r, FloatVector.broadcast(F, F5));
-        p = p.fma(r, FloatVector.broadcast(F, F4));
-        p = p.fma(r, FloatVector.broadcast(F, F3));
-        p = p.fma(r, FloatVector.broadcast(F, F2));
-        FloatVector q = r.mul(r).fma(p, r);
+        FloatVector q = expm1Taylor(r);
         IntVector n = t.reinterpretAsInts().sub(ROUND_F_BITS);
         if (minusOne) {
             FloatVector s = pow2(n);
             return s.fma(q, s.sub(1));
         }
+        if (!wide) return q.add(1).mul(pow2(n));
         IntVector half = n.lanewise(ASHR, 1);
         return q.add(1).mul(pow2(half)).mul(pow2(n.sub(half)));
+    }
+
+    /**
+     * e^r − 1 for |r| ≤ ln2/2 from its Taylor polynomial, r + r²·(1/2! + r·(1/3! + …)). Each polynomial and each step
+     * of these functions sits in a method of its own: C2 inlines a hot callee only below 325 bytes of bytecode, and a
+     * vector that crosses a call it did not inline is boxed on the heap.
+     */
+    private static FloatVector expm1Taylor(FloatVector r) {
+        FloatVector p = r.fma(FloatVector.broadcast(F, F7), FloatVector.broadcast(F, F6));
+        p = p.fma(r, FloatVector.broadcast(F, F5));
+        p = p.fma(r, FloatVector.broadcast(F, F4));
+        p = p.fma(r, FloatVector.broadcast(F, F3));
+        p = p.fma(r, FloatVector.broadcast(F, F2));
+        return r.mul(r).fma(p, r);
+    }
+
+    private static DoubleVector expm1Taylor(DoubleVector r) {
+        DoubleVector p = r.fma(DoubleVector.broadcast(D, E13), DoubleVector.broadcast(D, E12));
+        p = p.fma(r, DoubleVector.broadcast(D, E11));
+        p = p.fma(r, DoubleVector.broadcast(D, E10));
+        p = p.fma(r, DoubleVector.broadcast(D, E9));
+        p = p.fma(r, DoubleVector.broadcast(D, E8));
+        p = p.fma(r, DoubleVector.broadcast(D, E7));
+        p = p.fma(r, DoubleVector.broadcast(D, E6));
+        p = p.fma(r, DoubleVector.broadcast(D, E5));
+        p = p.fma(r, DoubleVector.broadcast(D, E4));
+        p = p.fma(r, DoubleVector.broadcast(D, E3));
+        p = p.fma(r, DoubleVector.broadcast(D, E2));
+        return r.mul(r).fma(p, r);
     }
 
     static DoubleVector exp(DoubleVector x) {
@@ -175,28 +207,19 @@ final class VectorMath {
     }
 
     private static DoubleVector exp(DoubleVector x, boolean minusOne) {
-        DoubleVector c = x.max(EXP_LO).min(EXP_HI);
+        boolean wide = !x.lanewise(ABS).compare(LE, EXP_SAFE).allTrue();
+        DoubleVector c = wide ? x.max(EXP_LO).min(EXP_HI) : x;
         DoubleVector t = c.fma(DoubleVector.broadcast(D, LOG2E), DoubleVector.broadcast(D, ROUND_D));
         DoubleVector k = t.sub(ROUND_D);
         DoubleVector r = k.fma(DoubleVector.broadcast(D, -LN2_HI), c);
         r = k.fma(DoubleVector.broadcast(D, -LN2_LO), r);
-        DoubleVector p = r.fma(DoubleVector.broadcast(D, E13), DoubleVector.broadcast(D, E12));
-        p = p.fma(r, DoubleVector.broadcast(D, E11));
-        p = p.fma(r, DoubleVector.broadcast(D, E10));
-        p = p.fma(r, DoubleVector.broadcast(D, E9));
-        p = p.fma(r, DoubleVector.broadcast(D, E8));
-        p = p.fma(r, DoubleVector.broadcast(D, E7));
-        p = p.fma(r, DoubleVector.broadcast(D, E6));
-        p = p.fma(r, DoubleVector.broadcast(D, E5));
-        p = p.fma(r, DoubleVector.broadcast(D, E4));
-        p = p.fma(r, DoubleVector.broadcast(D, E3));
-        p = p.fma(r, DoubleVector.broadcast(D, E2));
-        DoubleVector q = r.mul(r).fma(p, r);
+        DoubleVector q = expm1Taylor(r);
         LongVector n = t.reinterpretAsLongs().sub(ROUND_D_BITS);
         if (minusOne) {
             DoubleVector s = pow2(n);
             return s.fma(q, s.sub(1));
         }
+        if (!wide) return q.add(1).mul(pow2(n));
         LongVector half = n.lanewise(ASHR, 1);
         return q.add(1).mul(pow2(half)).mul(pow2(n.sub(half)));
     }
@@ -212,12 +235,7 @@ final class VectorMath {
         FloatVector e = (FloatVector) bits.lanewise(ASHR, 23).sub(127).convert(I2F, 0);
         e = e.sub(FloatVector.zero(F).blend(25, sub));
         FloatVector f = bits.and(0x007fffff).add(SQRT_HALF_F_BITS).reinterpretAsFloats().sub(1);
-        FloatVector s = f.div(f.add(2)), z = s.mul(s), hfsq = f.mul(f).mul(0.5f);
-        FloatVector rz = z.fma(FloatVector.broadcast(F, G4), FloatVector.broadcast(F, G3));
-        rz = rz.fma(z, FloatVector.broadcast(F, G2));
-        rz = rz.fma(z, FloatVector.broadcast(F, G1)).mul(z);
-        FloatVector log1p = f.sub(hfsq.sub(s.mul(hfsq.add(rz))));
-        FloatVector y = e.fma(FloatVector.broadcast(F, LN2_HI_F), e.fma(FloatVector.broadcast(F, LN2_LO_F), log1p));
+        FloatVector y = e.fma(FloatVector.broadcast(F, LN2_HI_F), e.fma(FloatVector.broadcast(F, LN2_LO_F), log1pReduced(f)));
         return y.blend(Float.NaN, x.compare(GE, 0).not())
                 .blend(Float.NEGATIVE_INFINITY, x.compare(EQ, 0))
                 .blend(Float.POSITIVE_INFINITY, x.compare(EQ, Float.POSITIVE_INFINITY));
@@ -230,6 +248,22 @@ final class VectorMath {
         DoubleVector e = (DoubleVector) bits.lanewise(ASHR, 52).sub(1023).convert(L2D, 0);
         e = e.sub(DoubleVector.zero(D).blend(54, sub));
         DoubleVector f = bits.and(0x000fffffffffffffL).add(SQRT_HALF_BITS).reinterpretAsDoubles().sub(1);
+        DoubleVector y = e.fma(DoubleVector.broadcast(D, LN2_HI), e.fma(DoubleVector.broadcast(D, LN2_LO), log1pReduced(f)));
+        return y.blend(Double.NaN, x.compare(GE, 0).not())
+                .blend(Double.NEGATIVE_INFINITY, x.compare(EQ, 0))
+                .blend(Double.POSITIVE_INFINITY, x.compare(EQ, Double.POSITIVE_INFINITY));
+    }
+
+    /** log(1 + f) for f = m − 1, m in [√½, √2): f exact, the series a correction to it. */
+    private static FloatVector log1pReduced(FloatVector f) {
+        FloatVector s = f.div(f.add(2)), z = s.mul(s), hfsq = f.mul(f).mul(0.5f);
+        FloatVector rz = z.fma(FloatVector.broadcast(F, G4), FloatVector.broadcast(F, G3));
+        rz = rz.fma(z, FloatVector.broadcast(F, G2));
+        rz = rz.fma(z, FloatVector.broadcast(F, G1)).mul(z);
+        return f.sub(hfsq.sub(s.mul(hfsq.add(rz))));
+    }
+
+    private static DoubleVector log1pReduced(DoubleVector f) {
         DoubleVector s = f.div(f.add(2)), z = s.mul(s), hfsq = f.mul(f).mul(0.5);
         DoubleVector rz = z.fma(DoubleVector.broadcast(D, L10), DoubleVector.broadcast(D, L9));
         rz = rz.fma(z, DoubleVector.broadcast(D, L8));
@@ -240,11 +274,7 @@ final class VectorMath {
         rz = rz.fma(z, DoubleVector.broadcast(D, L3));
         rz = rz.fma(z, DoubleVector.broadcast(D, L2));
         rz = rz.fma(z, DoubleVector.broadcast(D, L1)).mul(z);
-        DoubleVector log1p = f.sub(hfsq.sub(s.mul(hfsq.add(rz))));
-        DoubleVector y = e.fma(DoubleVector.broadcast(D, LN2_HI), e.fma(DoubleVector.broadcast(D, LN2_LO), log1p));
-        return y.blend(Double.NaN, x.compare(GE, 0).not())
-                .blend(Double.NEGATIVE_INFINITY, x.compare(EQ, 0))
-                .blend(Double.POSITIVE_INFINITY, x.compare(EQ, Double.POSITIVE_INFINITY));
+        return f.sub(hfsq.sub(s.mul(hfsq.add(rz))));
     }
 
     /** tanh |x| = −t/(t + 2) with t = e^(−2|x|) − 1 in (−1, 0]: no cancellation near 0, none near 1; sign by its bit. */
@@ -290,31 +320,40 @@ final class VectorMath {
         r = k.fma(DoubleVector.broadcast(D, -P2), r);
         r = k.fma(DoubleVector.broadcast(D, -P3), r);
         DoubleVector z = r.mul(r);
-        DoubleVector ps = z.fma(DoubleVector.broadcast(D, S17), DoubleVector.broadcast(D, S15));
-        ps = ps.fma(z, DoubleVector.broadcast(D, S13));
-        ps = ps.fma(z, DoubleVector.broadcast(D, S11));
-        ps = ps.fma(z, DoubleVector.broadcast(D, S9));
-        ps = ps.fma(z, DoubleVector.broadcast(D, S7));
-        ps = ps.fma(z, DoubleVector.broadcast(D, S5));
-        ps = ps.fma(z, DoubleVector.broadcast(D, S3));
-        DoubleVector sin = r.mul(z).fma(ps, r);
-        DoubleVector pc = z.fma(DoubleVector.broadcast(D, C16), DoubleVector.broadcast(D, C14));
-        pc = pc.fma(z, DoubleVector.broadcast(D, C12));
-        pc = pc.fma(z, DoubleVector.broadcast(D, C10));
-        pc = pc.fma(z, DoubleVector.broadcast(D, C8));
-        pc = pc.fma(z, DoubleVector.broadcast(D, C6));
-        pc = pc.fma(z, DoubleVector.broadcast(D, C4));
-        DoubleVector hz = z.mul(0.5), w = hz.neg().add(1);
-        DoubleVector cos = w.add(w.neg().add(1).sub(hz).add(z.mul(z).mul(pc)));
+        DoubleVector sin = sinReduced(r, z), cos = cosReduced(z);
         LongVector q = t.reinterpretAsLongs().add(quadrant);
         DoubleVector y = sin.blend(cos, q.and(1).compare(NE, 0).cast(D));
         y = y.reinterpretAsLongs().lanewise(XOR, q.and(2).lanewise(LSHL, 62)).reinterpretAsDoubles();
         VectorMask<Double> far = x.lanewise(ABS).compare(GT, TRIG_BOUND);
-        if (far.anyTrue()) {
-            double[] a = x.toArray();
-            for (int i = 0; i < a.length; i++) a[i] = quadrant == 0 ? Math.sin(a[i]) : Math.cos(a[i]);
-            y = y.blend(DoubleVector.fromArray(D, a, 0), far);
-        }
-        return y;
+        return far.anyTrue() ? y.blend(scalarSinCos(x, quadrant), far) : y;
+    }
+
+    private static DoubleVector sinReduced(DoubleVector r, DoubleVector z) {
+        DoubleVector p = z.fma(DoubleVector.broadcast(D, S17), DoubleVector.broadcast(D, S15));
+        p = p.fma(z, DoubleVector.broadcast(D, S13));
+        p = p.fma(z, DoubleVector.broadcast(D, S11));
+        p = p.fma(z, DoubleVector.broadcast(D, S9));
+        p = p.fma(z, DoubleVector.broadcast(D, S7));
+        p = p.fma(z, DoubleVector.broadcast(D, S5));
+        p = p.fma(z, DoubleVector.broadcast(D, S3));
+        return r.mul(z).fma(p, r);
+    }
+
+    private static DoubleVector cosReduced(DoubleVector z) {
+        DoubleVector p = z.fma(DoubleVector.broadcast(D, C16), DoubleVector.broadcast(D, C14));
+        p = p.fma(z, DoubleVector.broadcast(D, C12));
+        p = p.fma(z, DoubleVector.broadcast(D, C10));
+        p = p.fma(z, DoubleVector.broadcast(D, C8));
+        p = p.fma(z, DoubleVector.broadcast(D, C6));
+        p = p.fma(z, DoubleVector.broadcast(D, C4));
+        DoubleVector hz = z.mul(0.5), w = hz.neg().add(1);
+        return w.add(w.neg().add(1).sub(hz).add(z.mul(z).mul(p)));
+    }
+
+    /** Math.sin or Math.cos per lane, for lanes beyond TRIG_BOUND (rare: the caller blends only those in). */
+    private static DoubleVector scalarSinCos(DoubleVector x, int quadrant) {
+        double[] a = x.toArray();
+        for (int i = 0; i < a.length; i++) a[i] = quadrant == 0 ? Math.sin(a[i]) : Math.cos(a[i]);
+        return DoubleVector.fromArray(D, a, 0);
     }
 }
