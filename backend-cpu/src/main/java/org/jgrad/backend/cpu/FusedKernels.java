@@ -45,7 +45,7 @@ final class FusedKernels {
      * One row, shifted by its maximum as the composite is: softmax by the maximum itself (NaN for an infinite one,
      * as the composite gives), log-softmax by the maximum where finite and 0 elsewhere (as logsumexp shifts).
      */
-    private static void row(float[] x, int xo, float[] o, int oo, int n, boolean log) {
+    static void row(float[] x, int xo, float[] o, int oo, int n, boolean log) {
         int i = 0;
         FloatVector vmax = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
         for (; i < F.loopBound(n); i += F.length()) vmax = vmax.max(FloatVector.fromArray(F, x, xo + i));
@@ -75,7 +75,7 @@ final class FusedKernels {
         }
     }
 
-    private static void row(double[] x, int xo, double[] o, int oo, int n, boolean log) {
+    static void row(double[] x, int xo, double[] o, int oo, int n, boolean log) {
         int i = 0;
         DoubleVector vmax = DoubleVector.broadcast(D, Double.NEGATIVE_INFINITY);
         for (; i < D.loopBound(n); i += D.length()) vmax = vmax.max(DoubleVector.fromArray(D, x, xo + i));
