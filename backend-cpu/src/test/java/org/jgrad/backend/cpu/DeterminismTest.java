@@ -11,28 +11,31 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
-import org.jgrad.DType;
-import org.jgrad.Device;
-import org.jgrad.Tensor;
 import org.jgrad.spi.UnaryOp;
 import org.junit.jupiter.api.Test;
 
 /**
  * The same input gives the same bits whether the kernels run interpreted or C2-compiled: a child JVM started with
- * -Xint (where the Vector API runs its Java fallback lane by lane) computes sums, softmax and the transcendental
- * functions of fixed seeded inputs, and this JVM computes the same after warming the kernels up until C2 has compiled
- * them. NaNs compare as NaN (Java does not fix their payload); every other result must match bit for bit.
+ * -Xint (where the Vector API runs its Java fallback lane by lane) runs the transcendental kernels, the pairwise sum
+ * and the fused softmax rows on fixed seeded inputs, and this JVM runs the same after running them until C2 has
+ * compiled them. NaNs compare as NaN (Java does not fix their payload); every other result must match bit for bit.
+ * Changing VectorMath's lane sum back to {@code reduceLanes(ADD)}, or its exp to {@code lanewise(EXP)}, fails this.
  */
 final class DeterminismTest {
-    /** Lengths around the vector width (tails included) and a few longer runs with several pairwise leaves. */
+    private static final UnaryOp[] UNARY = {UnaryOp.EXP, UnaryOp.LOG, UnaryOp.TANH, UnaryOp.SIGMOID, UnaryOp.SIN,
+            UnaryOp.COS, UnaryOp.ERF};
+    /** Lengths around the vector width (tails included) and longer runs with several pairwise leaves. */
     private static final int[] SIZES = {1, 7, 15, 16, 17, 33, 100, 517, 5000};
+    /** Warm-up lengths: a vector loop with a masked tail, and a sum long enough to split into leaves. */
+    private static final int[] WARM_UP_SIZES = {19, 37, 600};
     private static final long WARM_UP_NANOS = 2_000_000_000L;
     private static final int WARM_UP_ROUNDS = 20_000;
+    /** Written by the warm-up so that its results are used. */
+    private static long sink;
 
     /** Runs in the -Xint child: one line per case on stdout. */
     public static void main(String[] args) {
-        for (String line : results(SIZES)) System.out.println(line);
+        for (String line : results(SIZES, true)) System.out.println(line);
     }
 
     @Test
@@ -51,94 +54,109 @@ final class DeterminismTest {
         }
         assertEquals(0, child.exitValue(), "the -Xint child failed");
 
-        warmUp();
+        long end = System.nanoTime() + WARM_UP_NANOS;
+        for (int round = 0; round < WARM_UP_ROUNDS || System.nanoTime() < end; round++) results(WARM_UP_SIZES, false);
         for (int pass = 0; pass < 3; pass++) {
-            List<String> compiled = results(SIZES);
+            List<String> compiled = results(SIZES, true);
             assertEquals(interpreted.size(), compiled.size(), "cases in the -Xint child and here");
             for (int i = 0; i < compiled.size(); i++)
                 assertEquals(interpreted.get(i), compiled.get(i), "interpreted (first) and compiled (second) bits differ, pass " + pass);
         }
     }
 
-    /**
-     * The kernels themselves on short runs with tails, called directly (through tensors each call would cost far more
-     * than the kernel) until C2 has compiled them, their VectorMath calls and the masked tails; later calls from any
-     * tier run that code.
-     */
-    private static void warmUp() {
-        UnaryOp[] ops = {UnaryOp.EXP, UnaryOp.LOG, UnaryOp.TANH, UnaryOp.SIGMOID, UnaryOp.SIN, UnaryOp.COS, UnaryOp.ERF};
-        Random random = new Random(1);
-        double[] xd = uniform(random, 37, -5, 5), od = new double[xd.length];
-        float[] xf = new float[xd.length], of = new float[xd.length];
-        for (int i = 0; i < xd.length; i++) xf[i] = (float) xd[i];
-        long end = System.nanoTime() + WARM_UP_NANOS;
-        for (int round = 0; round < WARM_UP_ROUNDS || System.nanoTime() < end; round++) {
-            int n = round % 2 == 0 ? 19 : 37;
-            for (UnaryOp op : ops) {
-                Transcendental.unary(op, xf, 0, of, 0, n);
-                Transcendental.unary(op, xd, 0, od, 0, n);
-            }
-            Reduce.sum(xf, 0, n);
-            Reduce.sum(xd, 0, n);
-            FusedKernels.row(xf, 0, of, 0, n, round % 4 < 2);
-            FusedKernels.row(xd, 0, od, 0, n, round % 4 < 2);
-        }
-    }
-
-    /** Every case in F32 and F64, for each length. */
-    private static List<String> results(int[] sizes) {
-        Device cpu = Device.cpu();
+    /** Every case in F32 and F64 for each length: its result bits as a line, or only folded into the sink. */
+    private static List<String> results(int[] sizes, boolean print) {
         List<String> out = new ArrayList<>();
-        for (DType t : new DType[] {DType.F32, DType.F64}) {
+        for (boolean f32 : new boolean[] {true, false}) {
             for (int n : sizes) {
-                Random random = new Random(n * 31L + t.ordinal());
-                case_(out, "exp", t, n, uniform(random, n, -90, 90), Tensor::exp);
-                case_(out, "log", t, n, positive(random, n), Tensor::log);
-                case_(out, "tanh", t, n, uniform(random, n, -12, 12), Tensor::tanh);
-                case_(out, "sigmoid", t, n, uniform(random, n, -40, 40), Tensor::sigmoid);
-                case_(out, "sin", t, n, wide(random, n), Tensor::sin);
-                case_(out, "cos", t, n, wide(random, n), Tensor::cos);
-                case_(out, "erf", t, n, uniform(random, n, -7, 7), Tensor::erf);
-                case_(out, "sum", t, n, uniform(random, n, -3, 3), Tensor::sum);
-                case_(out, "softmax", t, n, uniform(random, n, -30, 30), x -> x.reshape(1, n).softmax(1));
-                case_(out, "logSoftmax", t, n, uniform(random, n, -30, 30), x -> x.reshape(1, n).logSoftmax(1));
-                case_(out, "columnSum", t, n, uniform(random, 3 * n, -3, 3), x -> x.reshape(3, n).sum(0));
+                Random random = new Random(n * 2L + (f32 ? 1 : 0));
+                String at = (f32 ? " F32 " : " F64 ") + n;
+                for (UnaryOp op : UNARY) {
+                    double[] x = input(op, random, n);
+                    if (f32) {
+                        float[] xf = narrow(x), o = new float[n];
+                        Transcendental.unary(op, xf, 0, o, 0, n);
+                        add(out, print, op + at, widen(o));
+                    } else {
+                        double[] o = new double[n];
+                        Transcendental.unary(op, x, 0, o, 0, n);
+                        add(out, print, op + at, o);
+                    }
+                }
+                double[] x = uniform(random, n, -30, 30);
+                add(out, print, "sum" + at, new double[] {f32 ? Reduce.sum(narrow(x), 0, n) : Reduce.sum(x, 0, n)});
+                for (boolean log : new boolean[] {false, true}) {
+                    String name = (log ? "logSoftmax" : "softmax") + at;
+                    if (f32) {
+                        float[] o = new float[n];
+                        FusedKernels.row(narrow(x), 0, o, 0, n, log);
+                        add(out, print, name, widen(o));
+                    } else {
+                        double[] o = new double[n];
+                        FusedKernels.row(x, 0, o, 0, n, log);
+                        add(out, print, name, o);
+                    }
+                }
             }
         }
         return out;
     }
 
-    private static void case_(List<String> out, String name, DType t, int n, double[] x, UnaryOperator<Tensor> op) {
-        Tensor in = Tensor.of(x, x.length).to(Device.cpu()).to(t);
-        StringBuilder line = new StringBuilder(name).append(' ').append(t).append(' ').append(n).append(':');
-        for (double v : op.apply(in).toDoubleArray()) line.append(' ').append(Long.toHexString(Double.doubleToLongBits(v)));
-        out.add(line.toString());
+    private static void add(List<String> out, boolean print, String name, double[] values) {
+        StringBuilder line = print ? new StringBuilder(name).append(':') : null;
+        for (double v : values) {
+            long bits = Double.doubleToLongBits(v);
+            sink ^= bits;
+            if (print) line.append(' ').append(Long.toHexString(bits));
+        }
+        if (print) out.add(line.toString());
     }
 
-    /** Uniform in [lo, hi), with the special values mixed in at fixed places. */
+    /** Inputs over each function's interesting range, with the special values mixed in at fixed places. */
+    private static double[] input(UnaryOp op, Random r, int n) {
+        double[] x = switch (op) {
+            case EXP -> uniform(r, n, -110, 110);
+            case LOG -> positive(r, n);
+            case TANH -> uniform(r, n, -12, 12);
+            case SIGMOID -> uniform(r, n, -40, 40);
+            case SIN, COS -> wide(r, n);
+            default -> uniform(r, n, -7, 7);
+        };
+        double[] s = {Double.NaN, 0.0, -0.0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.MIN_VALUE, -1.0,
+                Float.MIN_VALUE};
+        for (int i = 0; i < s.length && 5 * i + 3 < n; i++) x[5 * i + 3] = s[i];
+        return x;
+    }
+
     private static double[] uniform(Random r, int n, double lo, double hi) {
         double[] x = new double[n];
         for (int i = 0; i < n; i++) x[i] = lo + (hi - lo) * r.nextDouble();
-        return specials(x);
+        return x;
     }
 
-    /** Positive over the whole exponent range (subnormals included), with the special values. */
+    /** Positive over the whole exponent range, subnormals included. */
     private static double[] positive(Random r, int n) {
         double[] x = new double[n];
         for (int i = 0; i < n; i++) x[i] = Math.scalb(1 + r.nextDouble(), r.nextInt(-1074, 1024));
-        return specials(x);
+        return x;
     }
 
-    /** Magnitudes from 1e-10 to 1e12, past VectorMath.TRIG_BOUND, either sign, with the special values. */
+    /** Magnitudes from 1e-10 to 1e12, past VectorMath.TRIG_BOUND, either sign. */
     private static double[] wide(Random r, int n) {
         double[] x = new double[n];
         for (int i = 0; i < n; i++) x[i] = (r.nextBoolean() ? 1 : -1) * Math.pow(10, -10 + 22 * r.nextDouble());
-        return specials(x);
+        return x;
     }
 
-    private static double[] specials(double[] x) {
-        double[] s = {Double.NaN, 0.0, -0.0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.MIN_VALUE, -1.0};
-        for (int i = 0; i < s.length && 5 * i + 3 < x.length; i++) x[5 * i + 3] = s[i];
-        return x;
+    private static float[] narrow(double[] x) {
+        float[] f = new float[x.length];
+        for (int i = 0; i < x.length; i++) f[i] = (float) x[i];
+        return f;
+    }
+
+    private static double[] widen(float[] x) {
+        double[] d = new double[x.length];
+        for (int i = 0; i < x.length; i++) d[i] = x[i];
+        return d;
     }
 }
