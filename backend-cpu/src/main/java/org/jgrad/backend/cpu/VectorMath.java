@@ -76,8 +76,11 @@ final class VectorMath {
     /** The largest |x| that sin and cos reduce themselves: k < 2^30, so k·P1 is exact inside the first fma. */
     static final double TRIG_BOUND = 1e9;
     private static final double TWO_OVER_PI = 0x1.45f306dc9c883p-1;
-    /** π/2 = P1 + P2 + P3 + O(2^-163), each the double nearest to what is left. */
-    private static final double P1 = 0x1.921fb54442d18p0, P2 = 0x1.1a62633145c07p-54, P3 = -0x1.f1976b7ed8fbcp-110;
+    /**
+     * π/2 = P1 + P2 + P3 + O(2^-160): P1 and P3 the doubles nearest to what is left, P2 rounded down so that all three
+     * are positive; then r = x + k·(−P) keeps the sign of a zero x (k = +0 makes each product −0).
+     */
+    private static final double P1 = 0x1.921fb54442d18p0, P2 = 0x1.1a62633145c06p-54, P3 = 0x1.c1cd129024e09p-107;
     /** sin r = r + r·z·(S3 + z·(S5 + …)), cos r = 1 − z/2 + z²·(C4 + z·(C6 + …)), z = r², |r| ≤ π/4. */
     private static final double S3 = -inverseFactorial(3), S5 = inverseFactorial(5), S7 = -inverseFactorial(7),
             S9 = inverseFactorial(9), S11 = -inverseFactorial(11), S13 = inverseFactorial(13),
@@ -336,7 +339,7 @@ final class VectorMath {
         p = p.fma(z, DoubleVector.broadcast(D, S7));
         p = p.fma(z, DoubleVector.broadcast(D, S5));
         p = p.fma(z, DoubleVector.broadcast(D, S3));
-        return r.mul(z).fma(p, r);
+        return r.mul(z).fma(p, r).blend(r, z.compare(EQ, 0));   // r itself where z underflows: sin(−0) = −0
     }
 
     private static DoubleVector cosReduced(DoubleVector z) {
