@@ -64,6 +64,27 @@ final class DeterminismTest {
         }
     }
 
+    /**
+     * An element's result does not depend on where it sits: each element of a run (vector body, masked tail, special
+     * values beside ordinary ones) gives the same bits computed alone.
+     */
+    @Test
+    void anElementsValueDoesNotDependOnItsPositionOrItsNeighbours() {
+        for (UnaryOp op : UNARY) {
+            double[] x = input(op, new Random(op.ordinal()), 53);
+            float[] xf = narrow(x), of = new float[x.length], one = new float[1];
+            double[] od = new double[x.length], oneD = new double[1];
+            Transcendental.unary(op, xf, 0, of, 0, x.length);
+            Transcendental.unary(op, x, 0, od, 0, x.length);
+            for (int i = 0; i < x.length; i++) {
+                Transcendental.unary(op, xf, i, one, 0, 1);
+                Transcendental.unary(op, x, i, oneD, 0, 1);
+                assertEquals(Float.floatToIntBits(of[i]), Float.floatToIntBits(one[0]), op + " F32 of " + xf[i] + " at " + i);
+                assertEquals(Double.doubleToLongBits(od[i]), Double.doubleToLongBits(oneD[0]), op + " F64 of " + x[i] + " at " + i);
+            }
+        }
+    }
+
     /** Every case in F32 and F64 for each length: its result bits as a line, or only folded into the sink. */
     private static List<String> results(int[] sizes, boolean print) {
         List<String> out = new ArrayList<>();
