@@ -290,8 +290,8 @@ final class Transcendental {
     }
 
     /**
-     * {@link #erf(double)} in every lane with fixed counts: {@code terms} series terms below |x| = 2 (where the series
-     * converges slowest, at 2) and {@code steps} continued-fraction steps from 2 on (where the fraction converges
+     * The reference backend's erf in every lane with fixed counts: {@code terms} series terms below |x| = 2 (where the
+     * series converges slowest, at 2) and {@code steps} continued-fraction steps from 2 on (where the fraction converges
      * slowest, at 2); each branch runs only when some lane needs it, in the reference's order of operations, so the
      * two differ by little more than their exp. |x| is clamped at 6, where the fraction already rounds to 1. The sign
      * goes back by its bit, so erf(−0) = −0.
@@ -314,27 +314,5 @@ final class Transcendental {
             r = r.blend(e.mul(2 / SQRT_PI).mul(sum), far.not());
         }
         return r.reinterpretAsLongs().or(x.reinterpretAsLongs().and(Long.MIN_VALUE)).reinterpretAsDoubles();
-    }
-
-    /**
-     * erf in double to within a few ulps, as the reference computes it: below |x| = 2 the all-positive series
-     * {@code 2/√π · e^(−x²) · Σ (2x²)^n x / (1·3·…·(2n+1))}; from 2 on {@code 1 − erfc(x)} with erfc from its continued
-     * fraction, which converges fast there.
-     */
-    static double erf(double x) {
-        if (Double.isNaN(x)) return x;
-        double a = Math.abs(x);
-        if (a >= 6) return Math.copySign(1, x);
-        if (a >= 2) {
-            double f = a;
-            for (int n = 80; n >= 1; n--) f = a + (n / 2.0) / f;
-            return Math.copySign(1 - Math.exp(-a * a) / Math.sqrt(Math.PI) / f, x);
-        }
-        double term = a, sum = a, x2 = 2 * a * a;
-        for (int n = 1; term > sum * 1e-17; n++) {
-            term *= x2 / (2 * n + 1);
-            sum += term;
-        }
-        return Math.copySign(2 / Math.sqrt(Math.PI) * Math.exp(-a * a) * sum, x);
     }
 }
