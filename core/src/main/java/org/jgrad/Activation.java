@@ -18,7 +18,7 @@ public enum Activation {
     Tensor backward(Tensor g, Tensor y) {
         return switch (this) {
             case NONE -> g;
-            case RELU -> g.mul(y.gt(0));
+            case RELU -> Tensor.where(y.gt(0), g, g.like(0));      // a select: no mask cast to g's dtype, no product
             case SIGMOID -> g.mul(y.mul(y.neg().add(1)));
             case TANH -> g.mul(y.square().neg().add(1));
         };

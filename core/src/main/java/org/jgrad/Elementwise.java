@@ -31,7 +31,7 @@ final class Elementwise {
             case SIGN -> null;
             case TANH -> g.mul(y.square().neg().add(1));
             case SIGMOID -> g.mul(y.mul(y.neg().add(1)));
-            case RELU -> g.mul(in.gt(0));
+            case RELU -> Tensor.where(in.gt(0), g, g.like(0));
             case SIN -> g.mul(in.cos());
             case COS -> g.mul(in.sin().neg());
             case ERF -> g.mul(in.square().neg().exp().mul(TWO_OVER_SQRT_PI));     // d erf/dx = 2/√π · e^(−x²)

@@ -206,11 +206,31 @@ public final class Functional {
         return maxPool2d(x, new int[] {kernel, kernel}, new int[] {kernel, kernel}, new int[] {0, 0});
     }
 
-    /** Max pooling; padding (at most half the kernel) never wins, as if it were −∞. */
+    /**
+     * Max pooling; padding (at most half the kernel) never wins, as if it were −∞. The gradient goes to the first
+     * maximum of each window in row-major order, as PyTorch routes it; one fused kernel where the backend has it.
+     */
     public static Tensor maxPool2d(Tensor x, int[] kernel, int[] stride, int[] padding) {
+        Window w = Window.of("maxPool2d", x, kernel, stride, padding, new int[] {1, 1});
+        int n = x.size(0), c = x.size(1), hp = x.size(2) + 2 * w.ph, wp = x.size(3) + 2 * w.pw;
+        int[] outShape = {n, c, w.oh, w.ow};
+        Tensor out = Factories.empty(x.device, x.dtype(), outShape), at = Factories.empty(x.device, DType.I32, outShape);
+        if (!x.dtype().isFloating() || out.numel() == 0
+                || !x.device.backend().maxPool2d(x.view(), kernel.clone(), stride.clone(), padding.clone(), out.view(), at.view()))
+            return maxPool2dComposite(x, w);
+        // the composite's gradient, in one scatter: each output's gradient to its window's first maximum
+        return Autograd.record("maxPool2d", out, new Tensor[] {x}, new Tensor[0], g -> new Tensor[] {
+                Structure.scatterIntoZeros(new int[] {n, c, hp * wp}, 2, at.reshape(n, c, -1), g.reshape(n, c, -1))
+                        .reshape(n, c, hp, wp).narrow(2, w.ph, x.size(2)).narrow(3, w.pw, x.size(3))});
+    }
+
+    /** The definition of max pooling: the window's first maximum (its argmax), gathered. */
+    private static Tensor maxPool2dComposite(Tensor x, Window w) {
         try (var scope = Autograd.composite("maxPool2d")) {
-            Window w = Window.of("maxPool2d", x, kernel, stride, padding, new int[] {1, 1});
-            return w.windows(x.pad(Double.NEGATIVE_INFINITY, w.pw, w.pw, w.ph, w.ph)).max(4, 5);
+            int n = x.size(0), c = x.size(1);
+            Tensor windows = w.windows(x.pad(Double.NEGATIVE_INFINITY, w.pw, w.pw, w.ph, w.ph))
+                    .reshape(n, c, w.oh, w.ow, w.kh * w.kw);
+            return windows.gather(4, windows.detach().argmax(4, true)).reshape(n, c, w.oh, w.ow);
         }
     }
 

@@ -122,7 +122,18 @@ final class Structure {
         Tensor out = Factories.empty(x.device, x.dtype(), index.layout.shape());
         if (out.numel() > 0) x.device.backend().gather(src, a, index.view(), out.view());
         return Autograd.record("gather", out, new Tensor[] {x}, new Tensor[] {index},
-                g -> new Tensor[] {Tensor.zerosLike(x).scatterAdd(a, index, g)});
+                g -> new Tensor[] {scatterIntoZeros(x.layout.shape(), a, index, g)});
+    }
+
+    /**
+     * {@code zeros(shape).scatterAdd(axis, index, src)} in one allocation (the SPI's allocate is zero-filled), for an
+     * index core has already checked or computed itself: gradients routed back to gathered or pooled positions.
+     */
+    static Tensor scatterIntoZeros(int[] shape, int axis, Tensor index, Tensor src) {
+        Tensor out = Factories.empty(src.device, src.dtype(), shape);
+        if (src.numel() > 0) src.device.backend().scatterAdd(out.view(), axis, index.view(), src.view());
+        return Autograd.record("scatterAdd", out, new Tensor[] {src}, new Tensor[] {index},
+                g -> new Tensor[] {g.gather(axis, index)});
     }
 
     static Tensor scatterAdd(Tensor x, int axis, Tensor index, Tensor src) {

@@ -35,7 +35,8 @@ public class GemmBenchmark {
     @Param({"f32"})
     String dtype;
 
-    @Param({"cpu"})
+    /** opencl needs a device (its setup fails without one); the threads parameter then sizes only the host pool. */
+    @Param({"cpu", "opencl"})
     String device;
 
     private Workload gemm;

@@ -27,7 +27,8 @@ public class TrainStepBenchmark {
     @Param({"1", "2"})
     int threads;
 
-    @Param({"cpu"})
+    /** opencl needs a device (its setup fails without one); the threads parameter then sizes only the host pool. */
+    @Param({"cpu", "opencl"})
     String device;
 
     private Workload step;

@@ -92,4 +92,15 @@ public interface Backend {
     default boolean biasActivation(View y, View bias, UnaryOp act, View out) {
         return false;
     }
+
+    /**
+     * Optional fused kernel: max pooling of x {@code [N, C, H, W]} over {@code kernel} windows ({@code {h, w}}) at
+     * {@code stride}, x padded by {@code padding} with −∞ on each side. {@code out [N, C, OH, OW]} gets each window's
+     * maximum, and the I32 {@code indices} (same shape) its position {@code row · (W + 2·padding[1]) + col} in the padded
+     * plane: the first maximum in row-major window order, where a NaN wins once and is kept (as {@code ARGMAX}
+     * reduces). Returns false when the backend has none, and core runs the composite, which stays the definition.
+     */
+    default boolean maxPool2d(View x, int[] kernel, int[] stride, int[] padding, View out, View indices) {
+        return false;
+    }
 }

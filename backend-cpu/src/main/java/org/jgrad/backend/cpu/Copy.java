@@ -87,6 +87,41 @@ final class Copy {
         });
     }
 
+    /** dst = src, same dtype, a plane of short rows per hand-over (see {@link Strided#forEachPlane}); split over planes. */
+    static void shortRows(DType t, Object s, int so, Object d, int dO, Strided w) {
+        int rows = w.rows(), cols = w.inner(), sr = w.rowStride(0), sc = w.stride(0), dr = w.rowStride(1), dc = w.stride(1);
+        Parallel.forRange(w.planes(), Math.max(1, CpuBackend.GRAIN / (rows * cols)), (from, to) ->
+                w.forEachPlane(from, to, new int[] {so, dO}, p -> {
+                    switch (t) {
+                        case F32 -> plane((float[]) s, p[0], sr, sc, (float[]) d, p[1], dr, dc, rows, cols);
+                        case F64 -> plane((double[]) s, p[0], sr, sc, (double[]) d, p[1], dr, dc, rows, cols);
+                        case I32, I8, BOOL -> {
+                            for (int i = 0; i < rows; i++) strided(t, s, p[0] + i * sr, sc, d, p[1] + i * dr, dc, cols);
+                        }
+                    }
+                }));
+    }
+
+    private static void plane(float[] s, int so, int sr, int sc, float[] d, int dO, int dr, int dc, int rows, int cols) {
+        if (sc == 1 && dc == 1) {
+            for (int i = 0; i < rows; i++)
+                for (int j = 0, a = so + i * sr, b = dO + i * dr; j < cols; j++) d[b + j] = s[a + j];
+            return;
+        }
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < cols; j++) d[dO + i * dr + j * dc] = s[so + i * sr + j * sc];
+    }
+
+    private static void plane(double[] s, int so, int sr, int sc, double[] d, int dO, int dr, int dc, int rows, int cols) {
+        if (sc == 1 && dc == 1) {
+            for (int i = 0; i < rows; i++)
+                for (int j = 0, a = so + i * sr, b = dO + i * dr; j < cols; j++) d[b + j] = s[a + j];
+            return;
+        }
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < cols; j++) d[dO + i * dr + j * dc] = s[so + i * sr + j * sc];
+    }
+
     /** d[i·dr + j] = s[i + j·sc] for rows [i0, i1), all columns, a TILE of columns at a time. */
     private static void tile(float[] s, int so, int sc, float[] d, int dO, int dr, int i0, int i1, int cols) {
         for (int j0 = 0; j0 < cols; j0 += TILE)

@@ -56,6 +56,9 @@ final class CpuBackend implements Backend {
         Object sa = heap(src.storage()).array(), da = heap(dst.storage()).array();
         Strided w = Strided.anyOrder(dst.shape(), src.layout().strides(), dst.layout().strides());
         if (Copy.isTranspose(s, d, w)) Copy.transpose(s, sa, src.layout().offset(), da, dst.layout().offset(), w);
+        // a plane per hand-over, split over planes: unless there are too few planes to keep the threads busy
+        else if (s == d && w.shortRows() && (w.planes() >= Parallel.threads() || w.numel() < 2 * GRAIN))
+            Copy.shortRows(s, sa, src.layout().offset(), da, dst.layout().offset(), w);
         else w.parallel(GRAIN, offsets(src, dst), (p, n) -> Copy.run(s, sa, p[0], w.stride(0), d, da, p[1], w.stride(1), n));
     }
 
@@ -202,5 +205,13 @@ final class CpuBackend implements Backend {
         heap(bias.storage());
         heap(out.storage());
         return FusedKernels.biasActivation(y, bias, act, out);
+    }
+
+    @Override
+    public boolean maxPool2d(View x, int[] kernel, int[] stride, int[] padding, View out, View indices) {
+        heap(x.storage());
+        heap(out.storage());
+        heap(indices.storage());
+        return Pooling.maxPool2d(x, kernel, stride, padding, out, indices);
     }
 }

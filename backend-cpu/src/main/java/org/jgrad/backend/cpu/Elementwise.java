@@ -7,9 +7,11 @@ import static jdk.incubator.vector.VectorOperators.LE;
 import static jdk.incubator.vector.VectorOperators.LT;
 import static jdk.incubator.vector.VectorOperators.NE;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 import org.jgrad.spi.BinaryOp;
 import org.jgrad.spi.UnaryOp;
@@ -26,6 +28,9 @@ final class Elementwise {
     static final int CHUNK = 1024;
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    /** Bytes of a BOOL mask, as many lanes as F's and as D's. */
+    private static final VectorSpecies<Byte> MF = VectorSpecies.of(byte.class, VectorShape.forBitSize(F.length() * 8)),
+            MD = VectorSpecies.of(byte.class, VectorShape.forBitSize(D.length() * 8));
 
     private Elementwise() {
     }
@@ -185,8 +190,15 @@ final class Elementwise {
     }
 
     /** out = mask ? a : b over a run. */
+    /** out = m ? a : b over a run; dense runs (a, b possibly broadcast scalars) as vector blends, not branches. */
     static void where(byte[] m, int mo, int ms, float[] a, int ao, int as, float[] b, int bo, int bs, float[] out, int oo, int os, int n) {
-        for (int i = 0; i < n; i++) out[oo + i * os] = m[mo + i * ms] != 0 ? a[ao + i * as] : b[bo + i * bs];
+        int i = 0;
+        if (ms == 1 && os == 1 && as <= 1 && bs <= 1)
+            for (; i < F.loopBound(n); i += F.length()) {
+                VectorMask<Float> k = ByteVector.fromArray(MF, m, mo + i).compare(NE, 0).cast(F);
+                load(b, bo, bs, i).blend(load(a, ao, as, i), k).intoArray(out, oo + i);
+            }
+        for (; i < n; i++) out[oo + i * os] = m[mo + i * ms] != 0 ? a[ao + i * as] : b[bo + i * bs];
     }
 
     /** dst += src over a run, in order: dst positions within one run are distinct whenever its stride is not 0. */
@@ -359,7 +371,13 @@ final class Elementwise {
 
     /** out = mask ? a : b over a run. */
     static void where(byte[] m, int mo, int ms, double[] a, int ao, int as, double[] b, int bo, int bs, double[] out, int oo, int os, int n) {
-        for (int i = 0; i < n; i++) out[oo + i * os] = m[mo + i * ms] != 0 ? a[ao + i * as] : b[bo + i * bs];
+        int i = 0;
+        if (ms == 1 && os == 1 && as <= 1 && bs <= 1)
+            for (; i < D.loopBound(n); i += D.length()) {
+                VectorMask<Double> k = ByteVector.fromArray(MD, m, mo + i).compare(NE, 0).cast(D);
+                load(b, bo, bs, i).blend(load(a, ao, as, i), k).intoArray(out, oo + i);
+            }
+        for (; i < n; i++) out[oo + i * os] = m[mo + i * ms] != 0 ? a[ao + i * as] : b[bo + i * bs];
     }
 
     /** dst += src over a run, in order: dst positions within one run are distinct whenever its stride is not 0. */

@@ -151,7 +151,10 @@ final class GemmF64 {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr), dst = jr * kc, src = bo + jr * bcs;
             if (bcs == 1 && nr == NR) {
-                for (int p = 0; p < kc; p++) System.arraycopy(b, src + p * brs, pb, dst + p * NR, NR);
+                for (int p = 0, s = src, d = dst; p < kc; p++, s += brs, d += NR) {   // two vectors: an arraycopy call per
+                    DoubleVector.fromArray(S, b, s).intoArray(pb, d);                      // k costs as much as the kernel's step
+                    DoubleVector.fromArray(S, b, s + L).intoArray(pb, d + L);
+                }
                 continue;
             }
             if (brs == 1) { // b is a transposed matrix: walk each of its rows contiguously
@@ -172,7 +175,8 @@ final class GemmF64 {
         for (int ir = 0; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir), dst = ir * kc, src = ao + ir * ars;
             if (ars == 1 && mr == MR) { // a is a transposed matrix: MR rows are contiguous at each p
-                for (int p = 0; p < kc; p++) System.arraycopy(a, src + p * acs, pa, dst + p * MR, MR);
+                for (int p = 0; p < kc; p++)                      // a loop, not an arraycopy call per MR values
+                    for (int r = 0, s = src + p * acs, d = dst + p * MR; r < MR; r++) pa[d + r] = a[s + r];
                 continue;
             }
             if (acs == 1) {

@@ -61,13 +61,43 @@ final class Indexing {
             if (f32) Elementwise.accumulate((float[]) sa, p[0], w.stride(0), (float[]) da, p[1], w.stride(1), n);
             else Elementwise.accumulate((double[]) sa, p[0], w.stride(0), (double[]) da, p[1], w.stride(1), n);
         };
-        if (d < 0 || w.numel() == 0) {
-            w.forEach(0, w.numel(), base, run);
+        if (w.numel() == 0) return;
+        int block = d < 0 ? w.numel() : w.numel() / shape[0], slices = w.numel() / block;
+        if (w.shortRows() && block % (w.rows() * w.inner()) == 0) {
+            // a plane of short rows per hand-over (a convolution's input gradient: rows of OW elements)
+            int rows = w.rows(), cols = w.inner(), per = block / (rows * cols);
+            int sr = w.rowStride(0), sc = w.stride(0), dr = w.rowStride(1), dc = w.stride(1);
+            Strided.Plane plane = p -> {
+                if (f32) accumulate((float[]) sa, p[0], sr, sc, (float[]) da, p[1], dr, dc, rows, cols);
+                else accumulate((double[]) sa, p[0], sr, sc, (double[]) da, p[1], dr, dc, rows, cols);
+            };
+            Parallel.forRange(slices, d < 0 ? slices : Math.max(1, CpuBackend.GRAIN / block),
+                    (from, to) -> w.forEachPlane(from * per, to * per, base, plane));
             return;
         }
-        int block = w.numel() / shape[0];
-        Parallel.forRange(shape[0], Math.max(1, CpuBackend.GRAIN / Math.max(1, block)),
+        Parallel.forRange(slices, d < 0 ? slices : Math.max(1, CpuBackend.GRAIN / block),
                 (from, to) -> w.forEach(from * block, to * block, base, run));
+    }
+
+    /** d += s over a plane of rows, in row-major order (rows may reach the same positions of d). */
+    private static void accumulate(float[] s, int so, int sr, int sc, float[] d, int dO, int dr, int dc, int rows, int cols) {
+        if (sc == 1 && dc == 1) {
+            for (int i = 0; i < rows; i++)
+                for (int j = 0, a = so + i * sr, b = dO + i * dr; j < cols; j++) d[b + j] += s[a + j];
+            return;
+        }
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < cols; j++) d[dO + i * dr + j * dc] += s[so + i * sr + j * sc];
+    }
+
+    private static void accumulate(double[] s, int so, int sr, int sc, double[] d, int dO, int dr, int dc, int rows, int cols) {
+        if (sc == 1 && dc == 1) {
+            for (int i = 0; i < rows; i++)
+                for (int j = 0, a = so + i * sr, b = dO + i * dr; j < cols; j++) d[b + j] += s[a + j];
+            return;
+        }
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < cols; j++) d[dO + i * dr + j * dc] += s[so + i * sr + j * sc];
     }
 
     /**

@@ -186,7 +186,8 @@ final class Reduce {
         int s = inner.stride(0);
         int[] at = {0};
         inner.forEach(from, from + len, new int[] {b}, (p, m) -> {
-            for (int j = 0; j < m; j++) t[at[0] + j] = x[p[0] + j * s];
+            if (s == 1 && m >= 32) System.arraycopy(x, p[0], t, at[0], m);   // long runs: a bias gradient's planes
+            else for (int j = 0; j < m; j++) t[at[0] + j] = x[p[0] + j * s];
             at[0] += m;
         });
     }
@@ -324,7 +325,8 @@ final class Reduce {
         int s = inner.stride(0);
         int[] at = {0};
         inner.forEach(from, from + len, new int[] {b}, (p, m) -> {
-            for (int j = 0; j < m; j++) t[at[0] + j] = x[p[0] + j * s];
+            if (s == 1 && m >= 32) System.arraycopy(x, p[0], t, at[0], m);   // long runs: a bias gradient's planes
+            else for (int j = 0; j < m; j++) t[at[0] + j] = x[p[0] + j * s];
             at[0] += m;
         });
     }

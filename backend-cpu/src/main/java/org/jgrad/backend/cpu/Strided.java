@@ -125,6 +125,40 @@ final class Strided {
         return new Strided(sh, st, n);
     }
 
+    /** Receives one plane of the innermost two dimensions: the storage position of its first element for each operand. */
+    interface Plane {
+        void run(int[] pos);
+    }
+
+    /** Runs shorter than this are handed over a plane of rows at a time (see {@link #forEachPlane}). */
+    static final int SHORT_ROW = 64;
+
+    /** Whether runs are short enough, and there are rows enough, that {@link #forEachPlane} pays. */
+    boolean shortRows() {
+        return numel > 0 && shape.length >= 2 && inner() < SHORT_ROW && rows() > 1;
+    }
+
+    /** The number of planes (innermost two dimensions) of a walk of rank ≥ 2. */
+    int planes() {
+        return numel / (rows() * inner());
+    }
+
+    /**
+     * Calls {@code run} for the planes [from, to) in row-major order: one hand-over per plane instead of one per
+     * row, for walks whose rows are short (a convolution's im2col rows of OW elements).
+     */
+    void forEachPlane(int from, int to, int[] base, Plane run) {
+        Strided outer = outerTwo();
+        int k = strides.length;
+        outer.forEach(from, to, base, (p, n) -> {
+            int[] q = p.clone();
+            for (int e = 0; e < n; e++) {
+                run.run(q);
+                for (int o = 0; o < k; o++) q[o] += outer.stride(o);
+            }
+        });
+    }
+
     /** Calls {@code run} for the elements [from, to) in row-major order, in runs that never cross an inner-row end. */
     void forEach(int from, int to, int[] base, Run run) {
         if (from >= to) return;
