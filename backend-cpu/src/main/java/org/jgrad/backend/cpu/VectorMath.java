@@ -35,7 +35,9 @@ import jdk.incubator.vector.VectorSpecies;
  * x = 2^e·m with m in [√½, √2) (subnormals scaled up first) and sums the atanh series of s = f/(2+f), f = m − 1,
  * keeping f exact and the series a small correction. sin and cos reduce by π/2 in three fma steps (exact first step,
  * truncation about k·2^-160), valid to |x| ≤ {@value #TRIG_BOUND}; lanes beyond go to Math.sin/cos, which HotSpot
- * runs through the same stub in every tier. Accuracy is measured by TranscendentalTest, sameness across tiers by DeterminismTest.
+ * runs through the same stub in every tier. Accuracy is measured by TranscendentalTest (exp, log, sin, cos within 1 ulp
+ * of StrictMath over their domains; tanh and sigmoid 2 ulps), sameness across tiers and lane positions by
+ * DeterminismTest.
  */
 final class VectorMath {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
