@@ -1,11 +1,10 @@
 package org.jgrad.backend.cpu;
 
-import static jdk.incubator.vector.VectorOperators.ADD;
-import static jdk.incubator.vector.VectorOperators.EXP;
 import static jdk.incubator.vector.VectorOperators.MAX;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 import org.jgrad.spi.HeapStorage;
 import org.jgrad.spi.UnaryOp;
@@ -46,7 +45,7 @@ final class FusedKernels {
      * One row, shifted by its maximum as the composite is: softmax by the maximum itself (NaN for an infinite one,
      * as the composite gives), log-softmax by the maximum where finite and 0 elsewhere (as logsumexp shifts).
      */
-    private static void row(float[] x, int xo, float[] o, int oo, int n, boolean log) {
+    static void row(float[] x, int xo, float[] o, int oo, int n, boolean log) {
         int i = 0;
         FloatVector vmax = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
         for (; i < F.loopBound(n); i += F.length()) vmax = vmax.max(FloatVector.fromArray(F, x, xo + i));
@@ -55,12 +54,17 @@ final class FusedKernels {
         float shift = log && !Float.isFinite(max) && !Float.isNaN(max) ? 0 : max;
         FloatVector vsum = FloatVector.zero(F);
         for (i = 0; i < F.loopBound(n); i += F.length()) {
-            FloatVector e = FloatVector.fromArray(F, x, xo + i).sub(shift).lanewise(EXP);
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(F, x, xo + i).sub(shift));
             e.intoArray(o, oo + i);
             vsum = vsum.add(e);
         }
-        float sum = vsum.reduceLanes(ADD);
-        for (; i < n; i++) sum += o[oo + i] = (float) Math.exp(x[xo + i] - shift);
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(F, x, xo + i, m).sub(shift));
+            e.intoArray(o, oo + i, m);
+            vsum = vsum.add(e, m);
+        }
+        float sum = VectorMath.sum(vsum);
         if (log) {
             float c = shift + (float) Math.log(sum);
             for (i = 0; i < F.loopBound(n); i += F.length()) FloatVector.fromArray(F, x, xo + i).sub(c).intoArray(o, oo + i);
@@ -71,7 +75,7 @@ final class FusedKernels {
         }
     }
 
-    private static void row(double[] x, int xo, double[] o, int oo, int n, boolean log) {
+    static void row(double[] x, int xo, double[] o, int oo, int n, boolean log) {
         int i = 0;
         DoubleVector vmax = DoubleVector.broadcast(D, Double.NEGATIVE_INFINITY);
         for (; i < D.loopBound(n); i += D.length()) vmax = vmax.max(DoubleVector.fromArray(D, x, xo + i));
@@ -80,12 +84,17 @@ final class FusedKernels {
         double shift = log && !Double.isFinite(max) && !Double.isNaN(max) ? 0 : max;
         DoubleVector vsum = DoubleVector.zero(D);
         for (i = 0; i < D.loopBound(n); i += D.length()) {
-            DoubleVector e = DoubleVector.fromArray(D, x, xo + i).sub(shift).lanewise(EXP);
+            DoubleVector e = VectorMath.exp(DoubleVector.fromArray(D, x, xo + i).sub(shift));
             e.intoArray(o, oo + i);
             vsum = vsum.add(e);
         }
-        double sum = vsum.reduceLanes(ADD);
-        for (; i < n; i++) sum += o[oo + i] = Math.exp(x[xo + i] - shift);
+        if (i < n) {
+            VectorMask<Double> m = D.indexInRange(i, n);
+            DoubleVector e = VectorMath.exp(DoubleVector.fromArray(D, x, xo + i, m).sub(shift));
+            e.intoArray(o, oo + i, m);
+            vsum = vsum.add(e, m);
+        }
+        double sum = VectorMath.sum(vsum);
         if (log) {
             double c = shift + Math.log(sum);
             for (i = 0; i < D.loopBound(n); i += D.length()) DoubleVector.fromArray(D, x, xo + i).sub(c).intoArray(o, oo + i);

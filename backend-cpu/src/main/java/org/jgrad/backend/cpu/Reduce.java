@@ -1,7 +1,5 @@
 package org.jgrad.backend.cpu;
 
-import static jdk.incubator.vector.VectorOperators.ADD;
-
 import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
@@ -203,7 +201,7 @@ final class Reduce {
         FloatVector acc = FloatVector.zero(F);
         int i = 0;
         for (; i < F.loopBound(n); i += F.length()) acc = acc.add(FloatVector.fromArray(F, x, o + i));
-        float s = acc.reduceLanes(ADD);
+        float s = VectorMath.sum(acc);
         for (; i < n; i++) s += x[o + i];
         return s;
     }
@@ -342,7 +340,7 @@ final class Reduce {
         DoubleVector acc = DoubleVector.zero(D);
         int i = 0;
         for (; i < D.loopBound(n); i += D.length()) acc = acc.add(DoubleVector.fromArray(D, x, o + i));
-        double s = acc.reduceLanes(ADD);
+        double s = VectorMath.sum(acc);
         for (; i < n; i++) s += x[o + i];
         return s;
     }

@@ -1,17 +1,12 @@
 package org.jgrad.backend.cpu;
 
 import static jdk.incubator.vector.VectorOperators.ABS;
-import static jdk.incubator.vector.VectorOperators.COS;
-import static jdk.incubator.vector.VectorOperators.EXP;
 import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.GT;
 import static jdk.incubator.vector.VectorOperators.LE;
-import static jdk.incubator.vector.VectorOperators.LOG;
 import static jdk.incubator.vector.VectorOperators.LT;
 import static jdk.incubator.vector.VectorOperators.NEG;
-import static jdk.incubator.vector.VectorOperators.SIN;
 import static jdk.incubator.vector.VectorOperators.SQRT;
-import static jdk.incubator.vector.VectorOperators.TANH;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
@@ -21,15 +16,17 @@ import org.jgrad.spi.UnaryOp;
 
 /**
  * The unary kernels over a contiguous run, {@code out[oo + i] = f(x[xo + i])} for i < n, F32 and F64 (x and out may be
- * the same array at the same offset). exp, log, tanh, sin and cos are the Vector API's lanewise operators, which C2
- * compiles to the JDK's SVML stubs (libjsvml) and the interpreter runs as Math calls per lane; sigmoid is built from
- * exp; erf is the reference's algorithm in F64 lanes (F32 goes through a chunk of doubles).
+ * the same array at the same offset). exp, log, tanh, sigmoid, sin and cos are {@link VectorMath}'s, never the Vector
+ * API's lanewise operators (SVML once C2 compiles them, Math per lane before: the bits would depend on JIT timing);
+ * erf is the reference's algorithm in F64 lanes on VectorMath's exp. F32 sin, cos and erf go through chunks of
+ * doubles. A run's tail goes through the same vector code under a mask, so an element's value never depends on
+ * where it sits in the array.
  * <p>
  * Accuracy measured by TranscendentalTest against the reference backend (exact double math rounded once) on
- * 8193-point grids over [-20, 20] (exp: [-80, 80]; log: [1e-6, 1e4]; sin, cos: [-100, 100]), max over every JIT tier
- * (AVX-512 EPYC, JDK 25.0.3): F32 exp 1 ulp, log 0, tanh 1, sigmoid 2, sin 1, cos 1, erf 0; F64 exp 1, log 0,
- * tanh 1, sigmoid 2, sin 1, cos 1, erf 3 (the same algorithm as the reference: the gap is SVML's exp against
- * Math.exp, magnified near |x| = 2). The test asserts {@value #MAX_ULPS} ulps.
+ * 8193-point grids over [-20, 20] (exp: [-80, 80]; log: [1e-6, 1e4]; sin, cos: [-100, 100]) (AVX-512 EPYC, JDK 25.0.3):
+ * F32 exp 1 ulp, log 1, tanh 2, sigmoid 2, sin 0, cos 0, erf 0; F64 exp 1, log 1, tanh 2, sigmoid 2, sin 1, cos 1,
+ * erf 3 (the reference's algorithm: the gap is exp's last ulp, magnified near |x| = 2). The test asserts
+ * {@value #MAX_ULPS} ulps; exp, log, sin and cos are within 1 ulp of StrictMath over their whole domains.
  */
 final class Transcendental {
     /** The bound TranscendentalTest asserts for every function here, in ulps of the reference's result. */
@@ -68,14 +65,20 @@ final class Transcendental {
 
     static void exp(float[] x, int xo, float[] out, int oo, int n) {
         int i = 0;
-        for (; i < F.loopBound(n); i += F.length()) FloatVector.fromArray(F, x, xo + i).lanewise(EXP).intoArray(out, oo + i);
-        for (; i < n; i++) out[oo + i] = (float) Math.exp(x[xo + i]);
+        for (; i < F.loopBound(n); i += F.length()) VectorMath.exp(FloatVector.fromArray(F, x, xo + i)).intoArray(out, oo + i);
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            VectorMath.exp(FloatVector.fromArray(F, x, xo + i, m)).intoArray(out, oo + i, m);
+        }
     }
 
     static void log(float[] x, int xo, float[] out, int oo, int n) {
         int i = 0;
-        for (; i < F.loopBound(n); i += F.length()) FloatVector.fromArray(F, x, xo + i).lanewise(LOG).intoArray(out, oo + i);
-        for (; i < n; i++) out[oo + i] = (float) Math.log(x[xo + i]);
+        for (; i < F.loopBound(n); i += F.length()) VectorMath.log(FloatVector.fromArray(F, x, xo + i)).intoArray(out, oo + i);
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            VectorMath.log(FloatVector.fromArray(F, x, xo + i, m)).intoArray(out, oo + i, m);
+        }
     }
 
     static void sqrt(float[] x, int xo, float[] out, int oo, int n) {
@@ -102,21 +105,19 @@ final class Transcendental {
 
     static void tanh(float[] x, int xo, float[] out, int oo, int n) {
         int i = 0;
-        for (; i < F.loopBound(n); i += F.length()) FloatVector.fromArray(F, x, xo + i).lanewise(TANH).intoArray(out, oo + i);
-        for (; i < n; i++) out[oo + i] = (float) Math.tanh(x[xo + i]);
+        for (; i < F.loopBound(n); i += F.length()) VectorMath.tanh(FloatVector.fromArray(F, x, xo + i)).intoArray(out, oo + i);
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            VectorMath.tanh(FloatVector.fromArray(F, x, xo + i, m)).intoArray(out, oo + i, m);
+        }
     }
 
-    /** 1/(1+e) for x ≥ 0 and e/(1+e) below, with e = exp(−|x|) ≤ 1: neither branch overflows or cancels. */
     static void sigmoid(float[] x, int xo, float[] out, int oo, int n) {
         int i = 0;
-        for (; i < F.loopBound(n); i += F.length()) {
-            FloatVector v = FloatVector.fromArray(F, x, xo + i);
-            FloatVector e = v.lanewise(ABS).lanewise(NEG).lanewise(EXP);
-            e.blend(1, v.compare(GE, 0)).div(e.add(1)).intoArray(out, oo + i);
-        }
-        for (; i < n; i++) {
-            float v = x[xo + i], e = (float) Math.exp(-Math.abs(v));
-            out[oo + i] = (v >= 0 ? 1 : e) / (1 + e);
+        for (; i < F.loopBound(n); i += F.length()) VectorMath.sigmoid(FloatVector.fromArray(F, x, xo + i)).intoArray(out, oo + i);
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            VectorMath.sigmoid(FloatVector.fromArray(F, x, xo + i, m)).intoArray(out, oo + i, m);
         }
     }
 
@@ -130,16 +131,14 @@ final class Transcendental {
         for (; i < n; i++) out[oo + i] = x[xo + i] > 0 || x[xo + i] != x[xo + i] ? x[xo + i] : 0;
     }
 
+    /** Through the F64 kernel on a chunk of doubles, rounded once to float as the reference is. */
     static void sin(float[] x, int xo, float[] out, int oo, int n) {
-        int i = 0;
-        for (; i < F.loopBound(n); i += F.length()) FloatVector.fromArray(F, x, xo + i).lanewise(SIN).intoArray(out, oo + i);
-        for (; i < n; i++) out[oo + i] = (float) Math.sin(x[xo + i]);
+        throughDoubles(x, xo, out, oo, n, (t, m) -> sin(t, 0, t, 0, m));
     }
 
+    /** Through the F64 kernel on a chunk of doubles, rounded once to float as the reference is. */
     static void cos(float[] x, int xo, float[] out, int oo, int n) {
-        int i = 0;
-        for (; i < F.loopBound(n); i += F.length()) FloatVector.fromArray(F, x, xo + i).lanewise(COS).intoArray(out, oo + i);
-        for (; i < n; i++) out[oo + i] = (float) Math.cos(x[xo + i]);
+        throughDoubles(x, xo, out, oo, n, (t, m) -> cos(t, 0, t, 0, m));
     }
 
     /** Dispatch once per run; each case is its own loop so that its operator is a compile-time constant. */
@@ -168,14 +167,20 @@ final class Transcendental {
 
     static void exp(double[] x, int xo, double[] out, int oo, int n) {
         int i = 0;
-        for (; i < D.loopBound(n); i += D.length()) DoubleVector.fromArray(D, x, xo + i).lanewise(EXP).intoArray(out, oo + i);
-        for (; i < n; i++) out[oo + i] = Math.exp(x[xo + i]);
+        for (; i < D.loopBound(n); i += D.length()) VectorMath.exp(DoubleVector.fromArray(D, x, xo + i)).intoArray(out, oo + i);
+        if (i < n) {
+            VectorMask<Double> m = D.indexInRange(i, n);
+            VectorMath.exp(DoubleVector.fromArray(D, x, xo + i, m)).intoArray(out, oo + i, m);
+        }
     }
 
     static void log(double[] x, int xo, double[] out, int oo, int n) {
         int i = 0;
-        for (; i < D.loopBound(n); i += D.length()) DoubleVector.fromArray(D, x, xo + i).lanewise(LOG).intoArray(out, oo + i);
-        for (; i < n; i++) out[oo + i] = Math.log(x[xo + i]);
+        for (; i < D.loopBound(n); i += D.length()) VectorMath.log(DoubleVector.fromArray(D, x, xo + i)).intoArray(out, oo + i);
+        if (i < n) {
+            VectorMask<Double> m = D.indexInRange(i, n);
+            VectorMath.log(DoubleVector.fromArray(D, x, xo + i, m)).intoArray(out, oo + i, m);
+        }
     }
 
     static void sqrt(double[] x, int xo, double[] out, int oo, int n) {
@@ -202,21 +207,19 @@ final class Transcendental {
 
     static void tanh(double[] x, int xo, double[] out, int oo, int n) {
         int i = 0;
-        for (; i < D.loopBound(n); i += D.length()) DoubleVector.fromArray(D, x, xo + i).lanewise(TANH).intoArray(out, oo + i);
-        for (; i < n; i++) out[oo + i] = Math.tanh(x[xo + i]);
+        for (; i < D.loopBound(n); i += D.length()) VectorMath.tanh(DoubleVector.fromArray(D, x, xo + i)).intoArray(out, oo + i);
+        if (i < n) {
+            VectorMask<Double> m = D.indexInRange(i, n);
+            VectorMath.tanh(DoubleVector.fromArray(D, x, xo + i, m)).intoArray(out, oo + i, m);
+        }
     }
 
-    /** 1/(1+e) for x ≥ 0 and e/(1+e) below, with e = exp(−|x|) ≤ 1: neither branch overflows or cancels. */
     static void sigmoid(double[] x, int xo, double[] out, int oo, int n) {
         int i = 0;
-        for (; i < D.loopBound(n); i += D.length()) {
-            DoubleVector v = DoubleVector.fromArray(D, x, xo + i);
-            DoubleVector e = v.lanewise(ABS).lanewise(NEG).lanewise(EXP);
-            e.blend(1, v.compare(GE, 0)).div(e.add(1)).intoArray(out, oo + i);
-        }
-        for (; i < n; i++) {
-            double v = x[xo + i], e = Math.exp(-Math.abs(v));
-            out[oo + i] = (v >= 0 ? 1 : e) / (1 + e);
+        for (; i < D.loopBound(n); i += D.length()) VectorMath.sigmoid(DoubleVector.fromArray(D, x, xo + i)).intoArray(out, oo + i);
+        if (i < n) {
+            VectorMask<Double> m = D.indexInRange(i, n);
+            VectorMath.sigmoid(DoubleVector.fromArray(D, x, xo + i, m)).intoArray(out, oo + i, m);
         }
     }
 
@@ -232,28 +235,28 @@ final class Transcendental {
 
     static void sin(double[] x, int xo, double[] out, int oo, int n) {
         int i = 0;
-        for (; i < D.loopBound(n); i += D.length()) DoubleVector.fromArray(D, x, xo + i).lanewise(SIN).intoArray(out, oo + i);
-        for (; i < n; i++) out[oo + i] = Math.sin(x[xo + i]);
+        for (; i < D.loopBound(n); i += D.length()) VectorMath.sin(DoubleVector.fromArray(D, x, xo + i)).intoArray(out, oo + i);
+        if (i < n) {
+            VectorMask<Double> m = D.indexInRange(i, n);
+            VectorMath.sin(DoubleVector.fromArray(D, x, xo + i, m)).intoArray(out, oo + i, m);
+        }
     }
 
     static void cos(double[] x, int xo, double[] out, int oo, int n) {
         int i = 0;
-        for (; i < D.loopBound(n); i += D.length()) DoubleVector.fromArray(D, x, xo + i).lanewise(COS).intoArray(out, oo + i);
-        for (; i < n; i++) out[oo + i] = Math.cos(x[xo + i]);
+        for (; i < D.loopBound(n); i += D.length()) VectorMath.cos(DoubleVector.fromArray(D, x, xo + i)).intoArray(out, oo + i);
+        if (i < n) {
+            VectorMask<Double> m = D.indexInRange(i, n);
+            VectorMath.cos(DoubleVector.fromArray(D, x, xo + i, m)).intoArray(out, oo + i, m);
+        }
     }
 
     /**
-     * F32 erf through the F64 lanes on a chunk of doubles, rounded once to float as the reference is; float needs
+     * F32 erf through the F64 lanes on chunks of doubles, rounded once to float as the reference is; float needs
      * fewer terms: {@value #F32_STEPS} fraction steps and {@value #F32_TERMS} series terms reach 2^-32 at |x| = 2.
      */
     static void erf(float[] x, int xo, float[] out, int oo, int n) {
-        double[] t = new double[Math.min(n, Elementwise.CHUNK)];
-        for (int i = 0; i < n; i += t.length) {
-            int m = Math.min(t.length, n - i);
-            for (int j = 0; j < m; j++) t[j] = x[xo + i + j];
-            erf(t, 0, t, 0, m, F32_STEPS, F32_TERMS);
-            for (int j = 0; j < m; j++) out[oo + i + j] = (float) t[j];
-        }
+        throughDoubles(x, xo, out, oo, n, (t, m) -> erf(t, 0, t, 0, m, F32_STEPS, F32_TERMS));
     }
 
     /** F64 erf: {@value #F64_STEPS} fraction steps and {@value #F64_TERMS} series terms reach 1e-17 at |x| = 2. */
@@ -264,18 +267,37 @@ final class Transcendental {
     private static void erf(double[] x, int xo, double[] out, int oo, int n, int steps, int terms) {
         int i = 0;
         for (; i < D.loopBound(n); i += D.length()) erf(DoubleVector.fromArray(D, x, xo + i), steps, terms).intoArray(out, oo + i);
-        for (; i < n; i++) out[oo + i] = erf(x[xo + i]);
+        if (i < n) {
+            VectorMask<Double> m = D.indexInRange(i, n);
+            erf(DoubleVector.fromArray(D, x, xo + i, m), steps, terms).intoArray(out, oo + i, m);
+        }
+    }
+
+    /** An F64 kernel over a run of doubles in place: {@code run(t, m)} replaces t[0, m) by f(t[0, m)). */
+    private interface DoubleRun {
+        void run(double[] t, int m);
+    }
+
+    /** out = f(x) for an F32 run through an F64 kernel on chunks of doubles, each result rounded once to float. */
+    private static void throughDoubles(float[] x, int xo, float[] out, int oo, int n, DoubleRun f) {
+        double[] t = new double[Math.min(n, Elementwise.CHUNK)];
+        for (int i = 0; i < n; i += t.length) {
+            int m = Math.min(t.length, n - i);
+            for (int j = 0; j < m; j++) t[j] = x[xo + i + j];
+            f.run(t, m);
+            for (int j = 0; j < m; j++) out[oo + i + j] = (float) t[j];
+        }
     }
 
     /**
-     * {@link #erf(double)} in every lane with fixed counts: {@code terms} series terms below |x| = 2 (where the series
-     * converges slowest, at 2) and {@code steps} continued-fraction steps from 2 on (where the fraction converges
+     * The reference backend's erf in every lane with fixed counts: {@code terms} series terms below |x| = 2 (where the
+     * series converges slowest, at 2) and {@code steps} continued-fraction steps from 2 on (where the fraction converges
      * slowest, at 2); each branch runs only when some lane needs it, in the reference's order of operations, so the
      * two differ by little more than their exp. |x| is clamped at 6, where the fraction already rounds to 1. The sign
      * goes back by its bit, so erf(−0) = −0.
      */
     private static DoubleVector erf(DoubleVector x, int steps, int terms) {
-        DoubleVector a = x.lanewise(ABS).min(6.0), e = a.mul(a).lanewise(NEG).lanewise(EXP);
+        DoubleVector a = x.lanewise(ABS).min(6.0), e = VectorMath.exp(a.mul(a).neg());
         VectorMask<Double> far = a.compare(GE, 2.0);
         DoubleVector r = DoubleVector.zero(D);
         if (far.anyTrue()) {
@@ -292,27 +314,5 @@ final class Transcendental {
             r = r.blend(e.mul(2 / SQRT_PI).mul(sum), far.not());
         }
         return r.reinterpretAsLongs().or(x.reinterpretAsLongs().and(Long.MIN_VALUE)).reinterpretAsDoubles();
-    }
-
-    /**
-     * erf in double to within a few ulps, as the reference computes it: below |x| = 2 the all-positive series
-     * {@code 2/√π · e^(−x²) · Σ (2x²)^n x / (1·3·…·(2n+1))}; from 2 on {@code 1 − erfc(x)} with erfc from its continued
-     * fraction, which converges fast there.
-     */
-    static double erf(double x) {
-        if (Double.isNaN(x)) return x;
-        double a = Math.abs(x);
-        if (a >= 6) return Math.copySign(1, x);
-        if (a >= 2) {
-            double f = a;
-            for (int n = 80; n >= 1; n--) f = a + (n / 2.0) / f;
-            return Math.copySign(1 - Math.exp(-a * a) / Math.sqrt(Math.PI) / f, x);
-        }
-        double term = a, sum = a, x2 = 2 * a * a;
-        for (int n = 1; term > sum * 1e-17; n++) {
-            term *= x2 / (2 * n + 1);
-            sum += term;
-        }
-        return Math.copySign(2 / Math.sqrt(Math.PI) * Math.exp(-a * a) * sum, x);
     }
 }
