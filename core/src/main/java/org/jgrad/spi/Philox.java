@@ -7,7 +7,8 @@ package org.jgrad.spi;
  *
  * <p>Counter {@code c} is the block {@code (lo32(c), hi32(c), 0, 0)}, the key is {@code (lo32(seed), hi32(seed))}.
  * Uniform F32 takes the top 24 bits of word 0; uniform F64 takes 53 bits of words 0 and 1; normal uses
- * Box–Muller with u1 ∈ (0, 1] from words 0–1 and u2 ∈ [0, 1) from words 2–3, computed in double.
+ * Box–Muller with u1 ∈ (0, 1] from words 0–1 and u2 ∈ [0, 1) from words 2–3, computed in double with
+ * {@link PortableMath}'s log and cosine, which round the same on every device, in place of the library's.
  */
 public final class Philox {
     private static final int M0 = 0xD2511F53, M1 = 0xCD9E8D57, W0 = 0x9E3779B9, W1 = 0xBB67AE85;
@@ -67,7 +68,7 @@ public final class Philox {
         int[] w = block(seed, counter);
         double u1 = (bits53(w[0], w[1]) + 1) * 0x1.0p-53;
         double u2 = bits53(w[2], w[3]) * 0x1.0p-53;
-        return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+        return Math.sqrt(-2 * PortableMath.log(u1)) * PortableMath.cosTwoPi(u2);
     }
 
     private static long bits53(int hi, int lo) {

@@ -214,9 +214,69 @@ inline ulong bits53(uint hi, uint lo) {
     return ((ulong) hi << 21) | (lo >> 11);
 }
 
-// Element k (row-major) draws counter offset + k. The F32 uniform is exact in float; the F64 uniform and the normal
-// are computed in double exactly as Philox.java writes them, so the numbers match the host's bit for bit wherever
-// the device's log and cos round as the JVM's do (the F32 normal, rounded from double, virtually always).
+#if HAS_FP64
+// PortableMath.java line for line: log and cos 2πt from +, −, ×, ÷, fma and bit operations only, which OpenCL rounds
+// as Java does, so the normal draw is the host's bit for bit. Contraction is off in each body (a contracted a·b + c
+// would round once where Java rounds twice); every fma is the Java code's Math.fma.
+inline double portable_log(double x) {
+#pragma OPENCL FP_CONTRACT OFF
+    long bits = as_long(x) + (0x3ff0000000000000L - 0x3fe6a09e667f3bcdL);
+    double e = (double) ((bits >> 52) - 1023);
+    double f = as_double((bits & 0x000fffffffffffffL) + 0x3fe6a09e667f3bcdL) - 1;
+    double s = f / (f + 2), z = s * s, hfsq = f * f * 0.5;
+    double r = fma(z, 0x1.8618618618618p-4, 0x1.af286bca1af28p-4);
+    r = fma(r, z, 0x1.e1e1e1e1e1e1ep-4);
+    r = fma(r, z, 0x1.1111111111111p-3);
+    r = fma(r, z, 0x1.3b13b13b13b14p-3);
+    r = fma(r, z, 0x1.745d1745d1746p-3);
+    r = fma(r, z, 0x1.c71c71c71c71cp-3);
+    r = fma(r, z, 0x1.2492492492492p-2);
+    r = fma(r, z, 0x1.999999999999ap-2);
+    r = fma(r, z, 0x1.5555555555555p-1) * z;
+    double log1p = f - (hfsq - s * (hfsq + r));
+    return fma(e, 0x1.62e42fefa39efp-1, fma(e, 0x1.abc9e3b39803fp-56, log1p));
+}
+
+inline double portable_sin_reduced(double h, double l, double z) {
+#pragma OPENCL FP_CONTRACT OFF
+    double p = fma(z, 0x1.952c77030ad4ap-49, -0x1.ae7f3e733b81fp-41);
+    p = fma(p, z, 0x1.6124613a86d09p-33);
+    p = fma(p, z, -0x1.ae64567f544e4p-26);
+    p = fma(p, z, 0x1.71de3a556c734p-19);
+    p = fma(p, z, -0x1.a01a01a01a01ap-13);
+    p = fma(p, z, 0x1.1111111111111p-7);
+    p = fma(p, z, -0x1.5555555555555p-3);
+    return h + fma(h * z, p, l);
+}
+
+inline double portable_cos_reduced(double h, double l, double z) {
+#pragma OPENCL FP_CONTRACT OFF
+    double p = fma(z, 0x1.ae7f3e733b81fp-45, -0x1.93974a8c07c9dp-37);
+    p = fma(p, z, 0x1.1eed8eff8d898p-29);
+    p = fma(p, z, -0x1.27e4fb7789f5cp-22);
+    p = fma(p, z, 0x1.a01a01a01a01ap-16);
+    p = fma(p, z, -0x1.6c16c16c16c17p-10);
+    p = fma(p, z, 0x1.5555555555555p-5);
+    double hz = 0.5 * z, w = 1 - hz;
+    double tail = fma(h, l, 0.5 * fma(h, h, -z));
+    return w + ((((1 - w) - hz) - tail) + z * z * p);
+}
+
+inline double portable_cos_two_pi(double t) {
+#pragma OPENCL FP_CONTRACT OFF
+    double k = (4 * t + 0x1.8p52) - 0x1.8p52;
+    double r = t - 0.25 * k;
+    double h = 0x1.921fb54442d18p2 * r;
+    double l = fma(0x1.1a62633145c07p-52, r, fma(0x1.921fb54442d18p2, r, -h));
+    double z = h * h;
+    int q = (int) (long) k & 3;
+    double y = (q & 1) == 0 ? portable_cos_reduced(h, l, z) : portable_sin_reduced(h, l, z);
+    return q == 1 || q == 2 ? -y : y;
+}
+#endif
+
+// Element k (row-major) draws counter offset + k. The uniforms are exact arithmetic and the normal is Philox.java's
+// Box–Muller through the portable log and cosine above, so every draw matches the host's bit for bit.
 __kernel void random(const Geo g, __global T* out, const ulong seed, const ulong offset, const int normal) {
     ELEMENT(g);
     ulong c = offset + (ulong) i;
@@ -225,7 +285,7 @@ __kernel void random(const Geo g, __global T* out, const ulong seed, const ulong
     if (normal) {
         double u1 = (double) (bits53(w.x, w.y) + 1) * 0x1.0p-53;
         double u2 = (double) bits53(w.z, w.w) * 0x1.0p-53;
-        out[p[0]] = CV(double, T, sqrt(-2 * log(u1)) * cos(2 * M_PI * u2));
+        out[p[0]] = CV(double, T, sqrt(-2 * portable_log(u1)) * portable_cos_two_pi(u2));
         return;
     }
 #else
