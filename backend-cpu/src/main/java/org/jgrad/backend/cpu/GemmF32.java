@@ -31,6 +31,12 @@ final class GemmF32 {
             direct(m, n, k, a, ao, ars, acs, b, bo, brs, bcs, c, co, crs, ccs);
             return;
         }
+        // C narrower than a micro-panel (a convolution's weight gradient with 9 columns): Cᵀ = Bᵀ·Aᵀ pads fewer
+        // lanes with zeros when its M side fits MR better than N fits NR (9 of 32 lanes → 9 of 16 rows)
+        if (n < NR && (long) roundUp(m, NR) * roundUp(n, MR) < (long) roundUp(n, NR) * roundUp(m, MR)) {
+            gemm(n, m, k, b, bo, bcs, brs, a, ao, acs, ars, c, co, ccs, crs);
+            return;
+        }
         Buffers buf = BUFFERS.get();
         int kcMax = Math.min(KC, k), ncMax = Math.min(NC, roundUp(n, NR)), mcMax = Math.min(MC, roundUp(m, MR));
         if (buf.a.length < mcMax * kcMax) buf.a = new float[mcMax * kcMax];
