@@ -186,7 +186,16 @@ final class GemmF32 {
 
     /** A[mc×kc] into MR-tall micro-panels: value (i, p) at (i / MR)·MR·kc + p·MR + i % MR, zero-padded. */
     private static void packA(float[] a, int ao, int ars, int acs, int mc, int kc, float[] pa) {
-        for (int ir = 0; ir < mc; ir += MR) {
+        int done = 0;
+        if (acs == 1 && MR == 8 && Transpose16.APPLIES && kc >= 16)     // row-major: two panels per 16×16 block
+            for (; done + 2 * MR <= mc; done += 2 * MR) {
+                int p0 = 0, dst = done * kc, src = ao + done * ars;
+                for (; p0 + 16 <= kc; p0 += 16)
+                    Transpose16.transposeToPanels(a, src + p0, ars, pa, dst + p0 * MR, dst + MR * kc + p0 * MR);
+                for (int r = 0; r < 2 * MR; r++)
+                    for (int p = p0, s = src + r * ars; p < kc; p++) pa[dst + (r / MR) * MR * kc + p * MR + r % MR] = a[s + p];
+            }
+        for (int ir = done; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir), dst = ir * kc, src = ao + ir * ars;
             if (ars == 1 && mr == MR) { // a is a transposed matrix: MR rows are contiguous at each p
                 for (int p = 0; p < kc; p++)                      // a loop, not an arraycopy call per MR values
