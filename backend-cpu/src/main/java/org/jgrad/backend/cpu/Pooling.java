@@ -136,26 +136,25 @@ final class Pooling {
             for (int j = 0; j < g.ow; j += lanes) {
                 // a row's last block is masked: its loads stop at the last window's end, its stores at the row's
                 VectorMask<Float> in0 = F.indexInRange(0, 2 * (g.ow - j)), in1 = F.indexInRange(lanes, 2 * (g.ow - j));
-                VectorMask<Float> in = F.indexInRange(j, g.ow);
                 int row = xp + r0 * hs + 2 * j;
                 IntVector start = TWICE.add(r0 * g.w + 2 * j), best = start;
-                FloatVector m = null;
+                FloatVector v0 = FloatVector.fromArray(F, x, row, in0), v1 = FloatVector.fromArray(F, x, row + lanes, in1);
+                FloatVector m = EVEN.selectFrom(v0, v1);          // (0, 0), the start
                 for (int a = 0; a < g.kh; a++) {
-                    FloatVector v0 = FloatVector.fromArray(F, x, row + a * hs, in0),
-                            v1 = FloatVector.fromArray(F, x, row + a * hs + lanes, in1);
-                    FloatVector v = EVEN.selectFrom(v0, v1);
-                    if (a == 0) {
-                        m = v;     // (0, 0), the start
-                    } else {
+                    if (a > 0) {
+                        v0 = FloatVector.fromArray(F, x, row + a * hs, in0);
+                        v1 = FloatVector.fromArray(F, x, row + a * hs + lanes, in1);
+                        FloatVector v = EVEN.selectFrom(v0, v1);
                         VectorMask<Float> take = m.eq(m).and(v.compare(GT, m).or(v.compare(NE, v)));
                         m = m.blend(v, take);
                         best = best.blend(start.add(a * g.w), take.cast(I));
                     }
-                    v = ODD.selectFrom(v0, v1);
+                    FloatVector v = ODD.selectFrom(v0, v1);
                     VectorMask<Float> take = m.eq(m).and(v.compare(GT, m).or(v.compare(NE, v)));
                     m = m.blend(v, take);
                     best = best.blend(start.add(a * g.w + 1), take.cast(I));
                 }
+                VectorMask<Float> in = F.indexInRange(j, g.ow);
                 m.intoArray(out, o + j, in);
                 best.intoArray(ix, k + j, in.cast(I));
             }
