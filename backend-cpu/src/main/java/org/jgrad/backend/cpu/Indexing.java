@@ -9,7 +9,7 @@ import org.jgrad.spi.View;
  * gather, scatterAdd and accumulate for F32 and F64. The indexed operand is walked with its {@code axis} stride
  * zeroed, so the walk gives the position of index 0 and the index adds {@code index · step}. gather writes each
  * output once and splits over {@link Parallel}; scatterAdd may hit one position many times, so it runs in the
- * reference's order on the calling thread; accumulate splits only over a dimension whose slices cannot collide.
+ * reference's order on the calling thread; accumulate splits only over dimensions whose slices cannot collide.
  */
 final class Indexing {
     private Indexing() {
