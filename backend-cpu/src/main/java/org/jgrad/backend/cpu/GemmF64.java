@@ -31,13 +31,17 @@ final class GemmF64 {
             direct(m, n, k, a, ao, ars, acs, b, bo, brs, bcs, c, co, crs, ccs);
             return;
         }
+        // C narrower than a micro-panel (a convolution's weight gradient with 9 columns): Cᵀ = Bᵀ·Aᵀ pads fewer
+        // lanes with zeros when its M side fits MR better than N fits NR (9 of 32 lanes → 9 of 16 rows)
+        if (n < NR && (long) roundUp(m, NR) * roundUp(n, MR) < (long) roundUp(n, NR) * roundUp(m, MR)) {
+            gemm(n, m, k, b, bo, bcs, brs, a, ao, acs, ars, c, co, ccs, crs);
+            return;
+        }
         Buffers buf = BUFFERS.get();
         int kcMax = Math.min(KC, k), ncMax = Math.min(NC, roundUp(n, NR)), mcMax = Math.min(MC, roundUp(m, MR));
         if (buf.a.length < mcMax * kcMax) buf.a = new double[mcMax * kcMax];
         if (buf.b.length < kcMax * ncMax) buf.b = new double[kcMax * ncMax];
         double[] pa = buf.a, pb = buf.b;
-        if (ccs == 1) // the full tiles accumulate into C from the first KC step on
-            for (int i = 0; i < m; i++) Arrays.fill(c, co + i * crs, co + i * crs + n, 0);
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
@@ -46,7 +50,7 @@ final class GemmF64 {
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
                     packA(a, ao + ic * ars + pc * acs, ars, acs, mc, kc, pa);
-                    macro(pa, pb, mc, nc, kc, c, co + ic * crs + jc * ccs, crs, ccs, pc > 0 || ccs == 1, buf.tile);
+                    macro(pa, pb, mc, nc, kc, c, co + ic * crs + jc * ccs, crs, ccs, pc > 0, buf.tile);
                 }
             }
         }
@@ -64,6 +68,11 @@ final class GemmF64 {
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir), at = co + ir * crs + jr * ccs;
                 if (mr == MR && nr == NR && ccs == 1) {
+                    // the kernel always accumulates: the first K step zeroes its tile here, where the kernel's
+                    // loads then hit L1, rather than in a pass over all of C beforehand (a 14 MB C went to memory
+                    // and back)
+                    if (!accumulate)
+                        for (int r = 0; r < MR; r++) Arrays.fill(c, at + r * crs, at + r * crs + NR, 0);
                     kernel(pa, ir * kc, pb, jr * kc, kc, c, at, crs);
                 } else {
                     Arrays.fill(tile, 0);
@@ -80,7 +89,7 @@ final class GemmF64 {
 
     /**
      * The micro-kernel: c[r·ldc + j] += Σ_p pa[ao + p·MR + r] · pb[bo + p·NR + j] for r < MR, j < NR. The 16
-     * accumulators are locals so that C2 keeps them in registers; it always accumulates (the caller zeroes C
+     * accumulators are locals so that C2 keeps them in registers; it always accumulates (the caller zeroes the tile
      * first) because a branch between load and zero here pushed C2 past its inlining node budget, and the
      * vector stores it then failed to inline boxed every accumulator (7× slower).
      */

@@ -9,7 +9,7 @@ import org.jgrad.spi.View;
  * gather, scatterAdd and accumulate for F32 and F64. The indexed operand is walked with its {@code axis} stride
  * zeroed, so the walk gives the position of index 0 and the index adds {@code index · step}. gather writes each
  * output once and splits over {@link Parallel}; scatterAdd may hit one position many times, so it runs in the
- * reference's order on the calling thread; accumulate splits only over a dimension whose slices cannot collide.
+ * reference's order on the calling thread; accumulate splits only over dimensions whose slices cannot collide.
  */
 final class Indexing {
     private Indexing() {
@@ -40,19 +40,19 @@ final class Indexing {
     }
 
     /**
-     * dst[i] += src[i]; dst may reach one position from several i. When some dimension's slices reach disjoint
-     * parts of dst (the images of a batch in a convolution's input gradient, every window of a pooling that does
-     * not overlap), that dimension goes outermost and its slices are split over {@link Parallel}: no two threads
-     * touch one position, and each slice's block of dst stays in cache while its overlapping windows add up.
+     * dst[i] += src[i]; dst may reach one position from several i. The dimensions whose slices reach disjoint parts
+     * of dst (the images and channels of a convolution's input gradient, every window of a pooling that does not
+     * overlap) go outermost, ordered as src lies in memory, and their slices are split over {@link Parallel}: no two
+     * threads touch one position, each slice's block of dst stays in cache while its overlapping windows add up, and
+     * src is read in a few long streams (a convolution's column gradient [C·KH·KW, N·OH·OW] walked image by image
+     * instead reads KH·KW·C planes of a few hundred bytes each, scattered over megabytes, and stalls on memory).
+     * Each position still receives its terms in row-major order, so the sum is the reference's, bit for bit.
      */
     static void accumulate(View src, View dst) {
-        int[] shape = src.shape(), ss = src.layout().strides(), ds = dst.layout().strides();
-        int d = disjointDimension(shape, ds);
-        if (d > 0) {
-            shape = outermost(shape, d);
-            ss = outermost(ss, d);
-            ds = outermost(ds, d);
-        }
+        int[] order = disjointFirst(src.shape(), src.layout().strides(), dst.layout().strides());
+        int outer = order[order.length - 1];
+        int[] shape = permute(src.shape(), order), ss = permute(src.layout().strides(), order),
+                ds = permute(dst.layout().strides(), order);
         Strided w = Strided.of(shape, ss, ds);
         Object sa = array(src), da = array(dst);
         boolean f32 = src.dtype() == DType.F32;
@@ -62,7 +62,9 @@ final class Indexing {
             else Elementwise.accumulate((double[]) sa, p[0], w.stride(0), (double[]) da, p[1], w.stride(1), n);
         };
         if (w.numel() == 0) return;
-        int block = d < 0 ? w.numel() : w.numel() / shape[0], slices = w.numel() / block;
+        long slicesL = 1;
+        for (int k = 0; k < outer; k++) slicesL *= shape[k];
+        int slices = (int) slicesL, block = w.numel() / slices, grain = outer == 0 ? slices : Math.max(1, CpuBackend.GRAIN / block);
         if (w.shortRows() && block % (w.rows() * w.inner()) == 0) {
             // a plane of short rows per hand-over (a convolution's input gradient: rows of OW elements)
             int rows = w.rows(), cols = w.inner(), per = block / (rows * cols);
@@ -71,12 +73,10 @@ final class Indexing {
                 if (f32) accumulate((float[]) sa, p[0], sr, sc, (float[]) da, p[1], dr, dc, rows, cols);
                 else accumulate((double[]) sa, p[0], sr, sc, (double[]) da, p[1], dr, dc, rows, cols);
             };
-            Parallel.forRange(slices, d < 0 ? slices : Math.max(1, CpuBackend.GRAIN / block),
-                    (from, to) -> w.forEachPlane(from * per, to * per, base, plane));
+            Parallel.forRange(slices, grain, (from, to) -> w.forEachPlane(from * per, to * per, base, plane));
             return;
         }
-        Parallel.forRange(slices, d < 0 ? slices : Math.max(1, CpuBackend.GRAIN / block),
-                (from, to) -> w.forEach(from * block, to * block, base, run));
+        Parallel.forRange(slices, grain, (from, to) -> w.forEach(from * block, to * block, base, run));
     }
 
     /** d += s over a plane of rows, in row-major order (rows may reach the same positions of d). */
@@ -101,28 +101,47 @@ final class Indexing {
     }
 
     /**
-     * A dimension whose slices reach disjoint positions of a layout with these strides (its stride exceeds the span of
-     * all the others together), the largest such; -1 when there is none.
+     * A walk order for dst positions reached through {@code dstStrides}: first the dimensions whose slices reach
+     * disjoint positions (peeled one by one: each one's stride exceeds the span of the dimensions not yet peeled),
+     * by descending src stride, then the others in their order; the last element is the number of peeled ones.
      */
-    static int disjointDimension(int[] shape, int[] strides) {
-        long span = 1;
-        for (int k = 0; k < shape.length; k++) {
-            if (shape[k] == 0) return -1;
-            span += (long) strides[k] * (shape[k] - 1);
+    static int[] disjointFirst(int[] shape, int[] srcStrides, int[] dstStrides) {
+        int rank = shape.length;
+        boolean[] peeled = new boolean[rank];
+        int count = 0;
+        for (int k = 0; k < rank; k++) if (shape[k] == 0) return identityOrder(rank);
+        while (true) {
+            long span = 1;
+            for (int k = 0; k < rank; k++) if (!peeled[k]) span += (long) dstStrides[k] * (shape[k] - 1);
+            int best = -1;
+            for (int k = 0; k < rank; k++) {
+                long others = span - (long) dstStrides[k] * (shape[k] - 1);
+                if (!peeled[k] && shape[k] > 1 && dstStrides[k] >= others && (best < 0 || shape[k] > shape[best])) best = k;
+            }
+            if (best < 0) break;
+            peeled[best] = true;
+            count++;
         }
-        int best = -1;
-        for (int k = 0; k < shape.length; k++) {
-            long others = span - (long) strides[k] * (shape[k] - 1);
-            if (shape[k] > 1 && strides[k] >= others && (best < 0 || shape[k] > shape[best])) best = k;
-        }
-        return best;
+        Integer[] first = new Integer[count];
+        int[] order = new int[rank + 1];
+        for (int k = 0, j = 0; k < rank; k++) if (peeled[k]) first[j++] = k;
+        java.util.Arrays.sort(first, (x, y) -> Integer.compare(srcStrides[y], srcStrides[x]));
+        for (int j = 0; j < count; j++) order[j] = first[j];
+        for (int k = 0, j = count; k < rank; k++) if (!peeled[k]) order[j++] = k;
+        order[rank] = count;
+        return order;
     }
 
-    /** The array with element d moved to the front. */
-    private static int[] outermost(int[] a, int d) {
+    private static int[] identityOrder(int rank) {
+        int[] order = new int[rank + 1];
+        for (int k = 0; k < rank; k++) order[k] = k;
+        return order;
+    }
+
+    /** a[order[0]], a[order[1]], … for the first a.length entries of order. */
+    private static int[] permute(int[] a, int[] order) {
         int[] out = new int[a.length];
-        out[0] = a[d];
-        for (int k = 0, j = 1; k < a.length; k++) if (k != d) out[j++] = a[k];
+        for (int k = 0; k < a.length; k++) out[k] = a[order[k]];
         return out;
     }
 

@@ -37,6 +37,22 @@ final class Pooling {
         boolean vector() {
             return ph == 0 && pw == 0 && os[3] == 1 && os[2] == ow && is[3] == 1 && is[2] == ow;
         }
+
+        /** Whether the F32 windows run as {@link #pairWindows}: two wide at stride two, unpadded, dense rows. */
+        boolean pairs() {
+            return kw == 2 && sw == 2 && ph == 0 && pw == 0 && xs[3] == 1 && os[3] == 1 && is[3] == 1;
+        }
+    }
+
+    /** Lane l of these picks lane 2l (EVEN) or 2l + 1 (ODD) of two vectors laid end to end. */
+    private static final FloatVector EVEN = interleaved(0), ODD = interleaved(1);
+    /** 2l in lane l: each lane's window start, in elements, from the block's first. */
+    private static final IntVector TWICE = IntVector.zero(I).addIndex(2);
+
+    private static FloatVector interleaved(int first) {
+        float[] idx = new float[F.length()];
+        for (int l = 0; l < idx.length; l++) idx[l] = 2 * l + first;
+        return FloatVector.fromArray(F, idx, 0);
     }
 
     static boolean maxPool2d(View x, int[] k, int[] s, int[] p, View out, View indices) {
@@ -69,6 +85,10 @@ final class Pooling {
     }
 
     private static void plane(Geometry g, float[] x, int xp, float[] out, int op, int[] ix, int ip) {
+        if (g.pairs()) {
+            pairWindows(g, x, xp, out, op, ix, ip);
+            return;
+        }
         if (g.vector()) {
             vectorWindows(g, x, xp, out, op, ix, ip);
             return;
@@ -100,6 +120,44 @@ final class Pooling {
             }
             m.intoArray(out, op + t, in);
             best.intoArray(ix, ip + t, in.cast(I));
+        }
+    }
+
+    /**
+     * Windows two wide at stride two (the usual 2×2 pooling), F.length() consecutive windows of an output row at a
+     * time: each window row is two contiguous vectors, split into their even and odd lanes (one two-vector
+     * {@code selectFrom} each), in place of {@link #vectorWindows}' gathers. The positions are visited in the
+     * same row-major order with the same update, so values and indices are the scalar loop's.
+     */
+    private static void pairWindows(Geometry g, float[] x, int xp, float[] out, int op, int[] ix, int ip) {
+        int lanes = F.length(), hs = g.xs[2];
+        for (int i = 0; i < g.oh; i++) {
+            int o = op + i * g.os[2], k = ip + i * g.is[2], r0 = i * g.sh;
+            for (int j = 0; j < g.ow; j += lanes) {
+                // a row's last block is masked: its loads stop at the last window's end, its stores at the row's
+                VectorMask<Float> in0 = F.indexInRange(0, 2 * (g.ow - j)), in1 = F.indexInRange(lanes, 2 * (g.ow - j));
+                int row = xp + r0 * hs + 2 * j;
+                IntVector start = TWICE.add(r0 * g.w + 2 * j), best = start;
+                FloatVector v0 = FloatVector.fromArray(F, x, row, in0), v1 = FloatVector.fromArray(F, x, row + lanes, in1);
+                FloatVector m = EVEN.selectFrom(v0, v1);          // (0, 0), the start
+                for (int a = 0; a < g.kh; a++) {
+                    if (a > 0) {
+                        v0 = FloatVector.fromArray(F, x, row + a * hs, in0);
+                        v1 = FloatVector.fromArray(F, x, row + a * hs + lanes, in1);
+                        FloatVector v = EVEN.selectFrom(v0, v1);
+                        VectorMask<Float> take = m.eq(m).and(v.compare(GT, m).or(v.compare(NE, v)));
+                        m = m.blend(v, take);
+                        best = best.blend(start.add(a * g.w), take.cast(I));
+                    }
+                    FloatVector v = ODD.selectFrom(v0, v1);
+                    VectorMask<Float> take = m.eq(m).and(v.compare(GT, m).or(v.compare(NE, v)));
+                    m = m.blend(v, take);
+                    best = best.blend(start.add(a * g.w + 1), take.cast(I));
+                }
+                VectorMask<Float> in = F.indexInRange(j, g.ow);
+                m.intoArray(out, o + j, in);
+                best.intoArray(ix, k + j, in.cast(I));
+            }
         }
     }
 

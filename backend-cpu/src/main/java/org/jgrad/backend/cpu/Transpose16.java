@@ -36,6 +36,23 @@ final class Transpose16 {
 
     /** dst[dst0 + p·ldd + j] = src[src0 + j·lds + p] for p, j < 16. */
     static void transpose(float[] src, int src0, int lds, float[] dst, int dst0, int ldd) {
+        transpose(src, src0, lds, dst, dst0, ldd, -1);
+    }
+
+    /**
+     * The same 16×16 block into two 8-row GEMM panels (k-major, 8 values per k): rows j < 8 of src go to
+     * {@code dst[dst0 + p·8 + j]}, rows j ≥ 8 to {@code dst[dst1 + p·8 + j − 8]}, for p < 16. Packs a row-major A
+     * operand (16 rows of K at a time), 3× faster than the scalar copy.
+     */
+    static void transposeToPanels(float[] src, int src0, int lds, float[] dst, int dst0, int dst1) {
+        transpose(src, src0, lds, dst, dst0, 8, dst1);
+    }
+
+    /**
+     * The butterfly, then the rows stored whole ({@code dst1 < 0}) or, two at a time, as the halves that belong to
+     * the two panels: rows p and p + 1 of the result, lanes 0–7 of each, are 16 consecutive values of the first.
+     */
+    private static void transpose(float[] src, int src0, int lds, float[] dst, int dst0, int ldd, int dst1) {
         FloatVector r0 = FloatVector.fromArray(S, src, src0);
         FloatVector r1 = FloatVector.fromArray(S, src, src0 + lds);
         FloatVector r2 = FloatVector.fromArray(S, src, src0 + 2 * lds);
@@ -149,6 +166,25 @@ final class Transpose16 {
         t = r14;
         r14 = LO1.selectFrom(t, r15);
         r15 = HI1.selectFrom(t, r15);
+        if (dst1 >= 0) {
+            LO8.selectFrom(r0, r1).intoArray(dst, dst0);
+            HI8.selectFrom(r0, r1).intoArray(dst, dst1);
+            LO8.selectFrom(r2, r3).intoArray(dst, dst0 + 16);
+            HI8.selectFrom(r2, r3).intoArray(dst, dst1 + 16);
+            LO8.selectFrom(r4, r5).intoArray(dst, dst0 + 32);
+            HI8.selectFrom(r4, r5).intoArray(dst, dst1 + 32);
+            LO8.selectFrom(r6, r7).intoArray(dst, dst0 + 48);
+            HI8.selectFrom(r6, r7).intoArray(dst, dst1 + 48);
+            LO8.selectFrom(r8, r9).intoArray(dst, dst0 + 64);
+            HI8.selectFrom(r8, r9).intoArray(dst, dst1 + 64);
+            LO8.selectFrom(r10, r11).intoArray(dst, dst0 + 80);
+            HI8.selectFrom(r10, r11).intoArray(dst, dst1 + 80);
+            LO8.selectFrom(r12, r13).intoArray(dst, dst0 + 96);
+            HI8.selectFrom(r12, r13).intoArray(dst, dst1 + 96);
+            LO8.selectFrom(r14, r15).intoArray(dst, dst0 + 112);
+            HI8.selectFrom(r14, r15).intoArray(dst, dst1 + 112);
+            return;
+        }
         r0.intoArray(dst, dst0);
         r1.intoArray(dst, dst0 + ldd);
         r2.intoArray(dst, dst0 + 2 * ldd);

@@ -65,6 +65,7 @@ final class GemmTest {
         s.add(new Shape(1, 300, 1, 70));  // a matrix times a column vector
         s.add(new Shape(3, 40, 45, 50));  // batched, split over the batch at 2 threads
         s.add(new Shape(1, 70, 200, 30)); // split over N at 2 threads
+        s.add(new Shape(1, 32, 9, 2 * kc + 5)); // computed as Cᵀ = Bᵀ·Aᵀ (a convolution's weight gradient)
         return s;
     }
 

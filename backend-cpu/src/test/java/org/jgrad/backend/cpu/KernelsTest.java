@@ -154,6 +154,45 @@ final class KernelsTest {
         }
     }
 
+    /**
+     * accumulate through a convolution's window view (col2im: [G, C/G, KH, KW, N, OH, OW] over a padded input, with
+     * stride, dilation and groups), from a contiguous and from a permuted src: bit for bit the reference's sums,
+     * whichever disjoint dimensions the walk puts outermost and splits over threads.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void convolutionWindowAccumulateIsTheReferenceBitForBit(int threads) {
+        Parallel.setThreads(threads);
+        // {n, c, groups, hp, wp, kh, kw, sh, sw, dh, dw}
+        int[][] cases = {{9, 6, 1, 16, 16, 3, 3, 1, 1, 1, 1}, {5, 8, 2, 13, 11, 3, 2, 2, 1, 1, 2}, {3, 4, 4, 20, 9, 5, 3, 3, 2, 2, 1}};
+        for (int[] q : cases) {
+            int n = q[0], c = q[1], g = q[2], hp = q[3], wp = q[4], kh = q[5], kw = q[6], sh = q[7], sw = q[8], dh = q[9], dw = q[10];
+            int cg = c / g, oh = (hp - dh * (kh - 1) - 1) / sh + 1, ow = (wp - dw * (kw - 1) - 1) / sw + 1;
+            int[] shape = {g, cg, kh, kw, n, oh, ow};
+            Layout window = new Layout(shape, new int[] {cg * hp * wp, hp * wp, dh * wp, dw, c * hp * wp, sh * wp, sw}, 0);
+            Layout contiguous = Layout.contiguous(shape);
+            // the same values laid out [N, OH, OW, G, C/G, KH, KW] in memory, read in window order
+            int[] st = new int[7], memoryOrder = {4, 5, 6, 0, 1, 2, 3};
+            for (int k = 6, step = 1; k >= 0; k--) {
+                st[memoryOrder[k]] = step;
+                step *= shape[memoryOrder[k]];
+            }
+            Layout permuted = new Layout(shape, st, 0);
+            for (DType t : new DType[] {DType.F32, DType.F64})
+                for (Layout src : new Layout[] {contiguous, permuted}) {
+                    double[] s = values(contiguous.numel(), 5, -1, 1), d = values(n * c * hp * wp, 6, -1, 1);
+                    assertArrayEquals(accumulate(ref, t, s, src, d, window), accumulate(cpu, t, s, src, d, window),
+                            t + " " + Arrays.toString(q) + " src strides " + Arrays.toString(src.strides()));
+                }
+        }
+    }
+
+    private static double[] accumulate(Backend b, DType t, double[] s, Layout src, double[] d, Layout window) {
+        View dst = upload(b, t, d, Layout.contiguous(d.length));
+        b.accumulate(upload(b, t, s, src), new View(dst.storage(), window));
+        return download(b, dst);
+    }
+
     static double[] values(int n, long seed, double lo, double hi) {
         SplittableRandom r = new SplittableRandom(seed);
         double[] v = new double[n];

@@ -84,15 +84,41 @@ final class PoolingTest {
                 String what = t + " x" + Arrays.toString(xv.shape()) + " layout " + layout + " kernel "
                         + Arrays.toString(k) + " stride " + Arrays.toString(s) + " padding "
                         + Arrays.toString(p) + " threads " + threads;
-                Tensor xc = xv.to(CPU).detach().requiresGrad(true), xr = xv.to(REF).detach().requiresGrad(true);
-                Tensor fused = Functional.maxPool2d(xc, k, s, p), composite = Functional.maxPool2d(xr, k, s, p);
-                assertEquals("maxPool2d", fused.gradFn(), "the fused node ran");
-                assertSame(composite, fused, what);
-                Tensor g = Tensor.randn(round, fused.shape()).to(t);
-                fused.backward(g.to(CPU));
-                composite.backward(g.to(REF));
-                assertSame(xr.grad(), xc.grad(), what + " gradient");
+                equalsTheComposite(xv, k, s, p, round, what);
             }
         }
+    }
+
+    /**
+     * Windows two wide at stride two (the even/odd-lane path): rows of fewer, exactly one and more than one vector of
+     * windows (masked last blocks), odd widths, 2 and 3 rows a window, dense and narrowed F32 inputs.
+     */
+    @Test
+    void pairWindowsEqualTheCompositeOnOneAndTwoThreads() {
+        SplittableRandom r = new SplittableRandom(2);
+        for (int threads : new int[] {1, 2}) {
+            Parallel.setThreads(threads);
+            for (int w : new int[] {2, 15, 28, 32, 33, 70})
+                for (int[] ks : new int[][] {{2, 2}, {3, 2}, {2, 1}}) {
+                    int[] k = {ks[0], 2}, s = {ks[1], 2}, p = {0, 0};
+                    Tensor dense = input(r, new int[] {2, 3, 7, w}).to(CPU).to(DType.F32);
+                    Tensor narrowed = input(r, new int[] {2, 3, 9, w + 3}).to(CPU).to(DType.F32).narrow(2, 1, 7).narrow(3, 2, w);
+                    for (Tensor xv : new Tensor[] {dense, narrowed})
+                        equalsTheComposite(xv, k, s, p, w, "w " + w + " kernel " + Arrays.toString(k) + " stride "
+                                + Arrays.toString(s) + " contiguous " + xv.isContiguous() + " threads " + threads);
+                }
+        }
+    }
+
+    /** Values and gradients (for a random output gradient) of the fused kernel and of the composite, bit for bit. */
+    private static void equalsTheComposite(Tensor xv, int[] k, int[] s, int[] p, long seed, String what) {
+        Tensor xc = xv.to(CPU).detach().requiresGrad(true), xr = xv.to(REF).detach().requiresGrad(true);
+        Tensor fused = Functional.maxPool2d(xc, k, s, p), composite = Functional.maxPool2d(xr, k, s, p);
+        assertEquals("maxPool2d", fused.gradFn(), "the fused node ran");
+        assertSame(composite, fused, what);
+        Tensor g = Tensor.randn(seed, fused.shape()).to(xv.dtype());
+        fused.backward(g.to(CPU));
+        composite.backward(g.to(REF));
+        assertSame(xr.grad(), xc.grad(), what + " gradient");
     }
 }
