@@ -127,29 +127,39 @@ final class Gemm implements AutoCloseable {
     private final Cl cl;
     private final Variant variant;
     private final GpuKernel gpuKernel;
-    private final int computeUnits;
+    private final int minGroups;
     private final long localMemBytes;
     private final Map<String, Long> kernels = new HashMap<>();
     private final Scratch packedA = new Scratch(), packedB = new Scratch();
 
-    /** The variant {@code -Djgrad.opencl.gemm} asks for, else the one for the device's type. */
+    /**
+     * The variant {@code -Djgrad.opencl.gemm} asks for, else the one for the device's type; the GPU kernel
+     * {@code -Djgrad.opencl.gemm.gpu} names, else the default.
+     */
     Gemm(OpenClBackend backend) {
         this(backend, chosen(System.getProperty(PROPERTY, "auto"), backend.cl().device.type()),
-                gpuKernel(System.getProperty(GPU_PROPERTY, "")));
+                gpuKernel(System.getProperty(GPU_PROPERTY, "")), computeUnits(backend.cl()));
     }
 
-    Gemm(OpenClBackend backend, Variant variant, GpuKernel gpuKernel) {
+    /**
+     * {@code minGroups}: the work-groups a product must get from a GPU tile for that tile to be taken, the device's
+     * compute units in use; the tests pass 2, so that every tile size runs, and on any device.
+     */
+    Gemm(OpenClBackend backend, Variant variant, GpuKernel gpuKernel, int minGroups) {
         this.backend = backend;
-        this.gpuKernel = gpuKernel;
         this.cl = backend.cl();
         this.variant = variant;
-        long device = cl.device.device();
+        this.gpuKernel = gpuKernel;
+        this.minGroups = minGroups;
+        this.localMemBytes = Discovery.deviceLong(cl.device.device(), CL_DEVICE_LOCAL_MEM_SIZE);
+    }
+
+    static int computeUnits(Cl cl) {
         try (MemoryStack stack = MemoryStack.stackPush()) {
             IntBuffer units = stack.mallocInt(1);
-            Cl.check(clGetDeviceInfo(device, CL_DEVICE_MAX_COMPUTE_UNITS, units, null), "clGetDeviceInfo");
-            this.computeUnits = units.get(0);
+            Cl.check(clGetDeviceInfo(cl.device.device(), CL_DEVICE_MAX_COMPUTE_UNITS, units, null), "clGetDeviceInfo");
+            return units.get(0);
         }
-        this.localMemBytes = Discovery.deviceLong(device, CL_DEVICE_LOCAL_MEM_SIZE);
     }
 
     static Variant chosen(String property, long deviceType) {
@@ -220,7 +230,7 @@ final class Gemm implements AutoCloseable {
             boolean last = tile == tiles.getLast();
             boolean fits = tile.items() <= cl.maxWorkGroup
                     && gpuKernel.localBytes(tile, dtype == DType.F64 ? 8 : 4) <= localMemBytes;
-            boolean fills = (long) ceilDiv(m, tile.tm()) * ceilDiv(n, tile.tn()) * batch >= computeUnits;
+            boolean fills = (long) ceilDiv(m, tile.tm()) * ceilDiv(n, tile.tn()) * batch >= minGroups;
             if (!last && !(fits && fills)) continue;
             String defines = gpuKernel.defines(tile, mode(tile, tile.tm(), a.layout().offset(), as[0], as[1], as[2]),
                     mode(tile, tile.tn(), b.layout().offset(), bs[0], bs[2], bs[1]));

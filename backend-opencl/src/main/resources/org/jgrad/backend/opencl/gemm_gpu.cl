@@ -40,6 +40,11 @@
 #define OWN(i, x, L) ((i) + (x) * (L))
 #endif
 
+/* Whether the rows, not k, are an operand's denser direction, which consecutive work-items walk in MODE 0. */
+inline int rows_fast(int sr, int sk) {
+    return sr == 1 || (sk != 1 && sr < sk);
+}
+
 /*
  * Fetches this work-item's share of the slice x[off + (r0 + r)·sr + (k0 + kk)·sk], r < w, kk < TK, into reg
  * (zero outside rows × k). Consecutive work-items walk the operand's denser direction, so the global reads
@@ -48,7 +53,7 @@
 inline void fetch(T *reg, int mode, int w, const __global T *x, int off, int sr, int sk, int rows, int k, int r0,
                   int k0, int tid) {
     if (mode == 0) {
-        int rfast = sr == 1 || sk != 1 && sr < sk;
+        int rfast = rows_fast(sr, sk);
 #pragma unroll
         for (int i = 0; i < w * TK / NT; i++) {
             int e = tid + i * NT;
@@ -85,7 +90,7 @@ inline void fetch(T *reg, int mode, int w, const __global T *x, int off, int sr,
 inline void stage(__local T *tile, const T *reg, int mode, int w, int sr, int sk, int tid) {
     int lw = w + PAD;
     if (mode == 0) {
-        int rfast = sr == 1 || sk != 1 && sr < sk;
+        int rfast = rows_fast(sr, sk);
 #pragma unroll
         for (int i = 0; i < w * TK / NT; i++) {
             int e = tid + i * NT;
