@@ -4,7 +4,8 @@
 # the reference: a kernel that is fast but wrong there must not win), then `jgrad bench gemm` once per kernel,
 # printing one line `variant=NAME ...` per (kernel, size). Needs .gpu/ from bench/gpu/bundle.sh built from this
 # tree, like run.sh. Writes to $OUT (or ./gpu-out). Environment: VARIANTS (names, default all), SIZES
-# (default 1024,2048,4096,8192), VARIANT_TIMEOUT seconds per kernel (default 16), CHECK=0 skips the test.
+# (default 1024,2048,4096,8192), VARIANT_TIMEOUT seconds per kernel (default 13), CHECK=0 skips the test. At
+# most 45 s + 10 × 13 s; about 2 minutes when nothing hangs. The default VARIANTS are Gemm.GPU_KERNELS' names.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -16,11 +17,11 @@ nvidia-smi --query-gpu=name,driver_version,clocks.max.sm --format=csv,noheader 2
 
 source bench/gpu/env.sh
 
-variants="${VARIANTS:-classic vec vec-db vec-db-k8 vec-k32 vec-db-128x64 vec-db-64x128 vec-db-wg32x8 db}"
+variants="${VARIANTS:-classic vec vec-db vec-db-k8 vec-k32 vec-db-128x64 vec-db-64x128 vec-db-wg32x8 db vec-db-128x64-fill}"
 sizes="${SIZES:-1024,2048,4096,8192}"
 if [ "${CHECK:-1}" != 0 ]; then
   echo "== GemmTest on the GPU (every kernel, F32 and F64, 10 cases each)"
-  CI=true timeout 50 "$java" "${jvm[@]}" -Djgrad.cases=10 -cp "$tcp" org.junit.platform.console.ConsoleLauncher execute \
+  CI=true timeout 45 "$java" "${jvm[@]}" -Djgrad.cases=10 -cp "$tcp" org.junit.platform.console.ConsoleLauncher execute \
     --select-class org.jgrad.backend.opencl.GemmTest --details=tree --disable-banner > "$out/gemm-test.log" 2>&1
   echo "GemmTest exit status $? (0: all passed)"
   grep -E '✘|\[ +[0-9]+ tests (successful|failed)' "$out/gemm-test.log" | head -30
@@ -28,7 +29,7 @@ fi
 echo "== jgrad bench gemm per kernel"
 for v in $variants; do
   start=$SECONDS
-  timeout "${VARIANT_TIMEOUT:-16}" "$java" "${jvm[@]}" -Djgrad.opencl.gemm.gpu="$v" -cp "$cp" org.jgrad.cli.Main \
+  timeout "${VARIANT_TIMEOUT:-13}" "$java" "${jvm[@]}" -Djgrad.opencl.gemm.gpu="$v" -cp "$cp" org.jgrad.cli.Main \
     bench gemm --device opencl --size "$sizes" --warmup 1 --samples 7 > "$out/gemm-$v.log" 2>&1
   rc=$?
   grep -E 'gflops=' "$out/gemm-$v.log" | sed "s/^/variant=$v /"

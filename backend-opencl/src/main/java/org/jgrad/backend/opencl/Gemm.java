@@ -89,9 +89,11 @@ final class Gemm implements AutoCloseable {
      * A candidate GPU kernel, {@code -Djgrad.opencl.gemm.gpu=name}: the largest tile it tries (64×64 and 32×32 tiles
      * with 4×4 per work-item follow, F64 caps the largest tile's TK at 8) and the options of {@code gemm_gpu.cl}:
      * local-row padding, blocked (4-vector) local reads, double-buffered slices and 4-vector global fetches where
-     * an operand is unit-stride and 4-aligned in k or in its rows.
+     * an operand is unit-stride and 4-aligned in k or in its rows; {@code fill}: the share of the compute units
+     * a product must occupy with a tile, but the smallest, for that tile to be taken.
      */
-    record GpuKernel(String name, Tile first, int pad, boolean blocked, boolean doubleBuffer, boolean vectorFetch) {
+    record GpuKernel(String name, Tile first, int pad, boolean blocked, boolean doubleBuffer, boolean vectorFetch,
+                     double fill) {
         List<Tile> tiles(DType dtype) {
             Tile big = dtype == DType.F64 ? new Tile(first.tm(), first.tn(), Math.min(first.tk(), 8), first.wm(),
                     first.wn()) : first;
@@ -111,15 +113,17 @@ final class Gemm implements AutoCloseable {
     static final String GPU_PROPERTY = "jgrad.opencl.gemm.gpu";
     /** The first is the default. */
     static final List<GpuKernel> GPU_KERNELS = List.of(
-            new GpuKernel("classic", new Tile(128, 128, 16, 8, 8), 1, false, false, false),
-            new GpuKernel("vec", new Tile(128, 128, 16, 8, 8), 4, true, false, true),
-            new GpuKernel("vec-db", new Tile(128, 128, 16, 8, 8), 4, true, true, true),
-            new GpuKernel("vec-db-k8", new Tile(128, 128, 8, 8, 8), 4, true, true, true),
-            new GpuKernel("vec-k32", new Tile(128, 128, 32, 8, 8), 4, true, false, true),
-            new GpuKernel("vec-db-128x64", new Tile(128, 64, 16, 8, 4), 4, true, true, true),
-            new GpuKernel("vec-db-64x128", new Tile(64, 128, 16, 4, 8), 4, true, true, true),
-            new GpuKernel("vec-db-wg32x8", new Tile(128, 128, 16, 16, 4), 4, true, true, true),
-            new GpuKernel("db", new Tile(128, 128, 16, 8, 8), 1, false, true, false));
+            new GpuKernel("classic", new Tile(128, 128, 16, 8, 8), 1, false, false, false, 1),
+            new GpuKernel("vec", new Tile(128, 128, 16, 8, 8), 4, true, false, true, 1),
+            new GpuKernel("vec-db", new Tile(128, 128, 16, 8, 8), 4, true, true, true, 1),
+            new GpuKernel("vec-db-k8", new Tile(128, 128, 8, 8, 8), 4, true, true, true, 1),
+            new GpuKernel("vec-k32", new Tile(128, 128, 32, 8, 8), 4, true, false, true, 1),
+            new GpuKernel("vec-db-128x64", new Tile(128, 64, 16, 8, 4), 4, true, true, true, 1),
+            new GpuKernel("vec-db-64x128", new Tile(64, 128, 16, 4, 8), 4, true, true, true, 1),
+            new GpuKernel("vec-db-wg32x8", new Tile(128, 128, 16, 16, 4), 4, true, true, true, 1),
+            new GpuKernel("db", new Tile(128, 128, 16, 8, 8), 1, false, true, false, 1),
+            // 128 tiles at n = 1024 against 132 compute units on an H100: take them, not 64×64 ones
+            new GpuKernel("vec-db-128x64-fill", new Tile(128, 64, 16, 8, 4), 4, true, true, true, 0.5));
 
     private static final int MR = 8;
 
@@ -230,7 +234,7 @@ final class Gemm implements AutoCloseable {
             boolean last = tile == tiles.getLast();
             boolean fits = tile.items() <= cl.maxWorkGroup
                     && gpuKernel.localBytes(tile, dtype == DType.F64 ? 8 : 4) <= localMemBytes;
-            boolean fills = (long) ceilDiv(m, tile.tm()) * ceilDiv(n, tile.tn()) * batch >= minGroups;
+            boolean fills = (long) ceilDiv(m, tile.tm()) * ceilDiv(n, tile.tn()) * batch >= minGroups * gpuKernel.fill();
             if (!last && !(fits && fills)) continue;
             String defines = gpuKernel.defines(tile, mode(tile, tile.tm(), a.layout().offset(), as[0], as[1], as[2]),
                     mode(tile, tile.tn(), b.layout().offset(), bs[0], bs[2], bs[1]));
