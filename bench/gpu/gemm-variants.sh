@@ -20,7 +20,7 @@ source bench/gpu/env.sh
 variants="${VARIANTS:-classic vec vec-db vec-db-k8 vec-k32 vec-db-128x64 vec-db-64x128 vec-db-wg32x8 db vec-db-128x64-fill}"
 sizes="${SIZES:-1024,2048,4096,8192}"
 if [ "${CHECK:-1}" != 0 ]; then
-  echo "== GemmTest on the GPU (every kernel, F32 and F64, 10 cases each)"
+  echo "== GemmTest on the GPU (every kernel in F32, classic, vec and vec-db in F64; 10 cases each)"
   CI=true timeout 45 "$java" "${jvm[@]}" -Djgrad.cases=10 -cp "$tcp" org.junit.platform.console.ConsoleLauncher execute \
     --select-class org.jgrad.backend.opencl.GemmTest --details=tree --disable-banner > "$out/gemm-test.log" 2>&1
   echo "GemmTest exit status $? (0: all passed)"
