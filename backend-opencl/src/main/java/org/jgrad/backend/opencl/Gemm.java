@@ -50,6 +50,14 @@ import org.lwjgl.system.MemoryStack;
  * 32×32 (64 work-items) below that or where a device allows no 256-item work-group. Any M, N, K: loads outside the
  * operands read zero and stores are clipped.
  *
+ * <p>{@link #GPU_KERNELS} are candidate configurations of that kernel, picked by {@code -Djgrad.opencl.gemm.gpu=name}
+ * ({@code bench/gpu/gemm-variants.sh} times them all on a GPU; the default, {@code classic}, is the kernel described
+ * above). Besides the tile shape (TK, 128×64 and 64×128 tiles, a 32×8 work-group) they add: 4-vector global fetches
+ * where an operand is unit-stride and 4-aligned along k or along its rows (any other layout is fetched one value at
+ * a time, as before); blocked register tiles, whose rows and columns are groups of 4 adjacent ones, so each k step
+ * reads 4-vectors from local memory (rows padded by 4 to keep them aligned); and double-buffered slices, the next
+ * one fetched into registers while this one is multiplied, with one barrier per slice instead of two.
+ *
  * <p>{@code -Djgrad.opencl.gemm=cpu|gpu|auto} (default auto: by {@code CL_DEVICE_TYPE}) forces a variant; the tests
  * construct both to prove them correct on PoCL. {@link OpenClBackend} serialises the calls (kernel arguments are
  * shared state); they are enqueued without waiting: the queue is in order, which also makes the packing scratch
@@ -67,8 +75,9 @@ final class Gemm implements AutoCloseable {
             return tm / wm * (tn / wn);
         }
 
-        long localBytes(int elemBytes) {
-            return (long) tk * (tm + 1 + tn + 1) * elemBytes;
+        /** Whether a TK-deep slice of {@code rows} rows splits into 4-vectors evenly over the work-items. */
+        boolean vectors(int rows) {
+            return rows * tk % (4 * items()) == 0;
         }
 
         String defines() {
@@ -76,37 +85,85 @@ final class Gemm implements AutoCloseable {
         }
     }
 
-    /** Largest first; the first that the device and the problem allow is taken (see the class comment). */
-    private static final List<Tile> TILES_F32 = List.of(new Tile(128, 128, 16, 8, 8), new Tile(64, 64, 16, 4, 4),
-            new Tile(32, 32, 16, 4, 4));
-    private static final List<Tile> TILES_F64 = List.of(new Tile(128, 128, 8, 8, 8), new Tile(64, 64, 16, 4, 4),
-            new Tile(32, 32, 16, 4, 4));
+    /**
+     * A candidate GPU kernel, {@code -Djgrad.opencl.gemm.gpu=name}: the largest tile it tries (64×64 and 32×32 tiles
+     * with 4×4 per work-item follow, F64 caps the largest tile's TK at 8) and the options of {@code gemm_gpu.cl}:
+     * local-row padding, blocked (4-vector) local reads, double-buffered slices and 4-vector global fetches where
+     * an operand is unit-stride and 4-aligned in k or in its rows; {@code fill}: the share of the compute units
+     * a product must occupy with a tile, but the smallest, for that tile to be taken.
+     */
+    record GpuKernel(String name, Tile first, int pad, boolean blocked, boolean doubleBuffer, boolean vectorFetch,
+                     double fill) {
+        List<Tile> tiles(DType dtype) {
+            Tile big = dtype == DType.F64 ? new Tile(first.tm(), first.tn(), Math.min(first.tk(), 8), first.wm(),
+                    first.wn()) : first;
+            return List.of(big, new Tile(64, 64, 16, 4, 4), new Tile(32, 32, 16, 4, 4));
+        }
+
+        long localBytes(Tile t, int elemBytes) {
+            return (doubleBuffer ? 2L : 1L) * t.tk() * (t.tm() + pad + t.tn() + pad) * elemBytes;
+        }
+
+        String defines(Tile t, int modeA, int modeB) {
+            return t.defines() + define("PAD", pad) + define("BLOCKED", blocked ? 1 : 0)
+                    + define("DB", doubleBuffer ? 1 : 0) + define("MODE_A", modeA) + define("MODE_B", modeB);
+        }
+    }
+
+    static final String GPU_PROPERTY = "jgrad.opencl.gemm.gpu";
+    /** The first is the default. */
+    static final List<GpuKernel> GPU_KERNELS = List.of(
+            new GpuKernel("classic", new Tile(128, 128, 16, 8, 8), 1, false, false, false, 1),
+            new GpuKernel("vec", new Tile(128, 128, 16, 8, 8), 4, true, false, true, 1),
+            new GpuKernel("vec-db", new Tile(128, 128, 16, 8, 8), 4, true, true, true, 1),
+            new GpuKernel("vec-db-k8", new Tile(128, 128, 8, 8, 8), 4, true, true, true, 1),
+            new GpuKernel("vec-k32", new Tile(128, 128, 32, 8, 8), 4, true, false, true, 1),
+            new GpuKernel("vec-db-128x64", new Tile(128, 64, 16, 8, 4), 4, true, true, true, 1),
+            new GpuKernel("vec-db-64x128", new Tile(64, 128, 16, 4, 8), 4, true, true, true, 1),
+            new GpuKernel("vec-db-wg32x8", new Tile(128, 128, 16, 16, 4), 4, true, true, true, 1),
+            new GpuKernel("db", new Tile(128, 128, 16, 8, 8), 1, false, true, false, 1),
+            // 128 tiles at n = 1024 against 132 compute units on an H100: take them, not 64×64 ones
+            new GpuKernel("vec-db-128x64-fill", new Tile(128, 64, 16, 8, 4), 4, true, true, true, 0.5));
+
     private static final int MR = 8;
 
     private final OpenClBackend backend;
     private final Cl cl;
     private final Variant variant;
-    private final int computeUnits;
+    private final GpuKernel gpuKernel;
+    private final int minGroups;
     private final long localMemBytes;
     private final Map<String, Long> kernels = new HashMap<>();
     private final Scratch packedA = new Scratch(), packedB = new Scratch();
 
-    /** The variant {@code -Djgrad.opencl.gemm} asks for, else the one for the device's type. */
+    /**
+     * The variant {@code -Djgrad.opencl.gemm} asks for, else the one for the device's type; the GPU kernel
+     * {@code -Djgrad.opencl.gemm.gpu} names, else the default.
+     */
     Gemm(OpenClBackend backend) {
-        this(backend, chosen(System.getProperty(PROPERTY, "auto"), backend.cl().device.type()));
+        this(backend, chosen(System.getProperty(PROPERTY, "auto"), backend.cl().device.type()),
+                gpuKernel(System.getProperty(GPU_PROPERTY, "")), computeUnits(backend.cl()));
     }
 
-    Gemm(OpenClBackend backend, Variant variant) {
+    /**
+     * {@code minGroups}: the work-groups a product must get from a GPU tile for that tile to be taken, the device's
+     * compute units in use; the tests pass 2, so that every tile size runs, and on any device.
+     */
+    Gemm(OpenClBackend backend, Variant variant, GpuKernel gpuKernel, int minGroups) {
         this.backend = backend;
         this.cl = backend.cl();
         this.variant = variant;
-        long device = cl.device.device();
+        this.gpuKernel = gpuKernel;
+        this.minGroups = minGroups;
+        this.localMemBytes = Discovery.deviceLong(cl.device.device(), CL_DEVICE_LOCAL_MEM_SIZE);
+    }
+
+    static int computeUnits(Cl cl) {
         try (MemoryStack stack = MemoryStack.stackPush()) {
             IntBuffer units = stack.mallocInt(1);
-            Cl.check(clGetDeviceInfo(device, CL_DEVICE_MAX_COMPUTE_UNITS, units, null), "clGetDeviceInfo");
-            this.computeUnits = units.get(0);
+            Cl.check(clGetDeviceInfo(cl.device.device(), CL_DEVICE_MAX_COMPUTE_UNITS, units, null), "clGetDeviceInfo");
+            return units.get(0);
         }
-        this.localMemBytes = Discovery.deviceLong(device, CL_DEVICE_LOCAL_MEM_SIZE);
     }
 
     static Variant chosen(String property, long deviceType) {
@@ -117,6 +174,14 @@ final class Gemm implements AutoCloseable {
             default -> throw new IllegalArgumentException("-D" + PROPERTY + "=" + property
                     + ": expected cpu, gpu or auto");
         };
+    }
+
+    static GpuKernel gpuKernel(String property) {
+        String name = property.strip().toLowerCase(Locale.ROOT);
+        if (name.isEmpty()) return GPU_KERNELS.getFirst();
+        return GPU_KERNELS.stream().filter(g -> g.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("-D" + GPU_PROPERTY + "=" + property + ": expected one of "
+                        + GPU_KERNELS.stream().map(GpuKernel::name).toList()));
     }
 
     /**
@@ -157,28 +222,42 @@ final class Gemm implements AutoCloseable {
                 .i32(k).i32(w).mem(dst).run(new long[] {panels, batches}, new long[] {1, 1});
     }
 
+    /**
+     * Runs the largest tile whose work-group the device and the compiled kernel allow and that still gives every
+     * compute unit a work-group; the smallest when none does.
+     */
     private void gpu(DType dtype, View a, View b, View out) {
         int batch = out.shape()[0], m = out.shape()[1], n = out.shape()[2], k = a.shape()[2];
-        Tile tile = tile(dtype, m, n, batch);
-        int lx = tile.tn() / tile.wn(), ly = tile.tm() / tile.wm();
-        OpenClBackend.Args args = backend.args(kernel(dtype, tile.defines(), "gemm_gpu.cl", "gemm"), "matmul (gemm_gpu.cl)");
-        operand(operand(operand(args, a), b), out).i32(m).i32(n).i32(k)
-                .run(new long[] {(long) ceilDiv(n, tile.tn()) * lx, (long) ceilDiv(m, tile.tm()) * ly, batch},
-                        new long[] {lx, ly, 1});
+        int[] as = a.layout().strides(), bs = b.layout().strides();
+        List<Tile> tiles = gpuKernel.tiles(dtype);
+        for (Tile tile : tiles) {
+            boolean last = tile == tiles.getLast();
+            boolean fits = tile.items() <= cl.maxWorkGroup
+                    && gpuKernel.localBytes(tile, dtype == DType.F64 ? 8 : 4) <= localMemBytes;
+            boolean fills = (long) ceilDiv(m, tile.tm()) * ceilDiv(n, tile.tn()) * batch >= minGroups * gpuKernel.fill();
+            if (!last && !(fits && fills)) continue;
+            String defines = gpuKernel.defines(tile, mode(tile, tile.tm(), a.layout().offset(), as[0], as[1], as[2]),
+                    mode(tile, tile.tn(), b.layout().offset(), bs[0], bs[2], bs[1]));
+            long kernel = kernel(dtype, defines, "gemm_gpu.cl", "gemm");
+            if (!last && groupSize(kernel) < tile.items()) continue;
+            int lx = tile.tn() / tile.wn(), ly = tile.tm() / tile.wm();
+            operand(operand(operand(backend.args(kernel, "matmul (gemm_gpu.cl)"), a), b), out).i32(m).i32(n).i32(k)
+                    .run(new long[] {(long) ceilDiv(n, tile.tn()) * lx, (long) ceilDiv(m, tile.tm()) * ly, batch},
+                            new long[] {lx, ly, 1});
+            return;
+        }
     }
 
     /**
-     * The largest tile whose work-group the device and the compiled kernel allow and that still gives every
-     * compute unit a work-group; the smallest when none does.
+     * How {@code gemm_gpu.cl} fetches an operand (offset, batch, row and k strides): in 4-vectors along k (1) or
+     * along the rows (2) where that direction has unit stride and every vector starts 4-aligned, else one value
+     * at a time (0).
      */
-    private Tile tile(DType dtype, int m, int n, int batch) {
-        List<Tile> tiles = dtype == DType.F64 ? TILES_F64 : TILES_F32;
-        for (Tile t : tiles.subList(0, tiles.size() - 1)) {
-            boolean fits = t.items() <= cl.maxWorkGroup && t.localBytes(dtype == DType.F64 ? 8 : 4) <= localMemBytes;
-            boolean fills = (long) ceilDiv(m, t.tm()) * ceilDiv(n, t.tn()) * batch >= computeUnits;
-            if (fits && fills && groupSize(kernel(dtype, t.defines(), "gemm_gpu.cl", "gemm")) >= t.items()) return t;
-        }
-        return tiles.getLast();
+    private int mode(Tile tile, int rows, int off, int st, int sr, int sk) {
+        if (!gpuKernel.vectorFetch() || !tile.vectors(rows) || (off | st) % 4 != 0) return 0;
+        if (sk == 1 && sr % 4 == 0) return 1;
+        if (sr == 1 && sk % 4 == 0) return 2;
+        return 0;
     }
 
     /** The operand's buffer, offset and three strides. */

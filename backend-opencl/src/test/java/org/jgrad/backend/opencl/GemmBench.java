@@ -22,7 +22,8 @@ final class GemmBench {
         DType dtype = DType.valueOf(args[1].toUpperCase(Locale.ROOT));
         double seconds = Double.parseDouble(args[2]);
         OpenClBackend backend = (OpenClBackend) Device.opencl().backend();
-        try (Gemm gemm = new Gemm(backend, variant)) {
+        try (Gemm gemm = new Gemm(backend, variant, Gemm.gpuKernel(System.getProperty(Gemm.GPU_PROPERTY, "")),
+                Gemm.computeUnits(backend.cl()))) {
             for (int i = 3; i < args.length; i++) {
                 int[] mnk = Arrays.stream(args[i].split("x")).mapToInt(Integer::parseInt).toArray();
                 int m = mnk[0], n = mnk.length == 3 ? mnk[1] : m, k = mnk.length == 3 ? mnk[2] : m;

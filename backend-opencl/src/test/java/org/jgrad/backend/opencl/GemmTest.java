@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.Arrays;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 import org.jgrad.DType;
 import org.jgrad.Device;
 import org.jgrad.spi.HeapStorage;
@@ -15,20 +17,26 @@ import org.jgrad.testkit.Gen;
 import org.jgrad.testkit.Props;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 import org.lwjgl.opencl.CL10;
 
 /**
- * Both GEMM variants, forced onto whatever device is present (PoCL in CI), against the reference backend on random
+ * Both GEMM variants and every candidate GPU kernel (every tile size of each: a tile is taken from 2 work-groups
+ * on), forced onto whatever device is present (PoCL in CI), against the reference backend on random
  * shapes (1, primes, tile multiples ± 1), row-major, transposed, gapped and batch-broadcast operands, and strided or
  * transposed outputs. The storages are NaN-poisoned outside the views: reading a wrong element or writing outside
  * out shows up as a NaN. Tolerance: the forward error bound of a K-term dot product, 2(K+1)·u·(|a|·|b|)ᵢⱼ with u the
  * unit roundoff of the dtype, so F64 is checked as tightly as F32 is.
  */
 class GemmTest {
-    private static final Gen<Integer> SIZE = Gen.oneOf(1, 2, 3, 5, 7, 8, 13, 16, 17, 31, 32, 33, 47, 64, 65, 97, 130);
+    /** Multiples of 4 that are no tile multiple take the GPU kernels' 4-vector fetches up to a clipped edge. */
+    private static final Gen<Integer> SIZE = Gen.oneOf(1, 2, 3, 4, 5, 7, 8, 12, 13, 16, 17, 31, 32, 33, 36, 47, 64, 65,
+            97, 130, 132);
     /** K may also be 0 (core fills instead of calling matmul then, but the SPI allows it): out is all zeros. */
-    private static final Gen<Integer> DEPTH = Gen.oneOf(1, 2, 3, 5, 7, 8, 13, 16, 17, 31, 32, 33, 47, 64, 65, 97, 130, 0);
+    private static final Gen<Integer> DEPTH = Gen.oneOf(1, 2, 3, 4, 5, 7, 8, 12, 13, 16, 17, 31, 32, 33, 36, 47, 64, 65,
+            97, 130, 132, 0);
     /** Operand layouts: row-major, transposed, gapped with an offset, batch-broadcast, batch-broadcast transposed. */
     private static final int OPERAND_KINDS = 5;
     /** Output layouts: row-major, gapped with an offset, transposed. */
@@ -46,22 +54,34 @@ class GemmTest {
 
     @Test
     void cpuVariantMatchesReferenceF32() {
-        matchesReference(Gemm.Variant.CPU, DType.F32);
+        matchesReference(Gemm.Variant.CPU, Gemm.GPU_KERNELS.getFirst(), DType.F32);
     }
 
     @Test
     void cpuVariantMatchesReferenceF64() {
-        matchesReference(Gemm.Variant.CPU, DType.F64);
+        matchesReference(Gemm.Variant.CPU, Gemm.GPU_KERNELS.getFirst(), DType.F64);
+    }
+
+    /**
+     * Every candidate GPU kernel of {@code -Djgrad.opencl.gemm.gpu} in F32, and in F64 those whose code differs (the
+     * default, {@code vec}, {@code vec-db}; the others change only tile sizes): PoCL compiles each tile and fetch
+     * mode of each anew, seconds per kernel and dtype.
+     */
+    @TestFactory
+    Stream<DynamicTest> gpuKernelsMatchReference() {
+        Set<String> f64 = Set.of(Gemm.GPU_KERNELS.getFirst().name(), "vec", "vec-db");
+        return Gemm.GPU_KERNELS.stream().flatMap(g -> Stream.of(DType.F32, DType.F64)
+                .filter(d -> d == DType.F32 || f64.contains(g.name()))
+                .map(d -> DynamicTest.dynamicTest(g.name() + " " + d, () -> matchesReference(Gemm.Variant.GPU, g, d))));
     }
 
     @Test
-    void gpuVariantMatchesReferenceF32() {
-        matchesReference(Gemm.Variant.GPU, DType.F32);
-    }
-
-    @Test
-    void gpuVariantMatchesReferenceF64() {
-        matchesReference(Gemm.Variant.GPU, DType.F64);
+    void gpuKernelPropertyIsParsedOrRejected() {
+        assertEquals(Gemm.GPU_KERNELS.getFirst(), Gemm.gpuKernel(""));
+        assertEquals("vec-db", Gemm.gpuKernel(" Vec-DB ").name());
+        var e = assertThrows(IllegalArgumentException.class, () -> Gemm.gpuKernel("fastest"));
+        assertEquals("-Djgrad.opencl.gemm.gpu=fastest: expected one of " + Gemm.GPU_KERNELS.stream()
+                .map(Gemm.GpuKernel::name).toList(), e.getMessage());
     }
 
     @Test
@@ -74,10 +94,11 @@ class GemmTest {
         assertEquals("-Djgrad.opencl.gemm=fast: expected cpu, gpu or auto", e.getMessage());
     }
 
-    private static void matchesReference(Gemm.Variant variant, DType dtype) {
+    private static void matchesReference(Gemm.Variant variant, Gemm.GpuKernel gpuKernel, DType dtype) {
         Assumptions.assumeTrue(dtype != DType.F64 || backend.cl().fp64, "the device lacks cl_khr_fp64");
-        try (Gemm gemm = new Gemm(backend, variant)) {
-            Props.forAll("OpenCL " + variant + " GEMM " + dtype + " equals the reference", cases(),
+        try (Gemm gemm = new Gemm(backend, variant, gpuKernel, 2)) {
+            String name = variant == Gemm.Variant.GPU ? "GPU (" + gpuKernel.name() + ")" : variant.toString();
+            Props.forAll("OpenCL " + name + " GEMM " + dtype + " equals the reference", cases(),
                     c -> check(gemm, dtype, c));
         }
     }
