@@ -17,7 +17,7 @@ nvidia-smi --query-gpu=name,driver_version,clocks.max.sm --format=csv,noheader 2
 
 source bench/gpu/env.sh
 
-variants="${VARIANTS:-classic vec vec-db vec-db-k8 vec-k32 vec-db-128x64 vec-db-64x128 vec-db-wg32x8 db vec-db-128x64-fill}"
+variants="${VARIANTS:-vec classic vec-db-k8 vec-k32 vec-db-64x128 vec-db-wg32x8}"
 sizes="${SIZES:-1024,2048,4096,8192}"
 if [ "${CHECK:-1}" != 0 ]; then
   echo "== GemmTest on the GPU (every kernel in F32, classic, vec and vec-db in F64; 10 cases each)"
