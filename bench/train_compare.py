@@ -6,7 +6,6 @@ side (the issue-5 comparison recorded in bench/RESULTS.md and README.md).
 Usage (repository root, idle machine): /usr/bin/python3 bench/train_compare.py --model convnet --epochs 5 [--threads 2]
        [--optimizer adam] [--lr 1e-3] [--batch-size 64] [--schedule none|cosine]
 PyTorch gets OMP_NUM_THREADS=OPENBLAS_NUM_THREADS=--threads and torch.set_num_threads; jgrad gets --threads.
-A cosine schedule is jgrad's only (the peer runs a constant rate): the table says so.
 """
 import argparse
 import csv
@@ -31,10 +30,10 @@ def main():
     p.add_argument("--seed", default="1")
     a = p.parse_args()
     common = ["--model", a.model, "--epochs", str(a.epochs), "--optimizer", a.optimizer, "--lr", a.lr,
-              "--batch-size", a.batch_size, "--threads", str(a.threads), "--seed", a.seed]
+              "--batch-size", a.batch_size, "--threads", str(a.threads), "--seed", a.seed, "--schedule", a.schedule]
     run_dir = os.path.join(ROOT, "runs", f"compare-{a.model}")
     shutil.rmtree(run_dir, ignore_errors=True)
-    subprocess.run([os.path.join(ROOT, "jgrad"), "train", *common, "--schedule", a.schedule, "--out", run_dir],
+    subprocess.run([os.path.join(ROOT, "jgrad"), "train", *common, "--out", run_dir],
                    check=True, stdout=subprocess.DEVNULL)
     with open(os.path.join(run_dir, "metrics.csv")) as f:
         jgrad = list(csv.DictReader(f))
@@ -44,8 +43,8 @@ def main():
     header = [l for l in out.splitlines() if l.startswith("#")]
     torch = list(csv.DictReader(io.StringIO("\n".join(l for l in out.splitlines() if not l.startswith("#")))))
     cmd = " ".join(["/usr/bin/python3", "bench/train_compare.py", *sys.argv[1:]])
-    print(f"`{cmd}` — {a.model}, {a.optimizer} lr {a.lr}, batch {a.batch_size}, {a.threads} threads, "
-          f"schedule {a.schedule} (jgrad){'; PyTorch constant' if a.schedule != 'none' else ''}; {header[0][2:] if header else ''}\n")
+    print(f"`{cmd}` — {a.model}, {a.optimizer} lr {a.lr}, schedule {a.schedule}, batch {a.batch_size}, {a.threads} threads; "
+          f"{header[0][2:] if header else ''}\n")
     print("| epoch | jgrad s | PyTorch s | jgrad / PyTorch time | jgrad test acc | PyTorch test acc |")
     print("|---:|---:|---:|---:|---:|---:|")
     for j, t in zip(jgrad, torch):

@@ -4,7 +4,8 @@ with the same batch size, optimizer, learning rate and data order rules, and pri
 format `./jgrad train` writes to metrics.csv, so bench/RESULTS.md can put the two side by side.
 
 Usage: /usr/bin/python3 bench/train_peer.py --model convnet|mlp [--epochs 5] [--batch-size 64] [--lr 1e-3]
-       [--optimizer adam|sgd|adamw|rmsprop] [--momentum 0.9] [--threads 2] [--data /usr/share/datasets/fashion-mnist]
+       [--optimizer adam|sgd|adamw|rmsprop] [--momentum 0.9] [--schedule none|cosine] [--threads 2]
+       [--data /usr/share/datasets/fashion-mnist]
 
 The models are the ones in cli/src/main/java/org/jgrad/cli/Models.java: the convnet of issue 3 (conv 1→32 3×3
 pad 1, ReLU, maxpool 2, conv 32→64 3×3 pad 1, ReLU, maxpool 2, linear 3136→128, ReLU, linear 128→10) and the MLP
@@ -61,6 +62,8 @@ def main():
     p.add_argument("--optimizer", choices=["sgd", "adam", "adamw", "rmsprop"], default="adam")
     p.add_argument("--momentum", type=float, default=0.9)
     p.add_argument("--weight-decay", type=float, default=0.0)
+    p.add_argument("--schedule", choices=["none", "cosine"], default="none",
+                   help="cosine: annealed per step to 0 at the last epoch, as ./jgrad train --schedule cosine")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
@@ -82,10 +85,12 @@ def main():
 
     net = model(a.model)
     opt = optimizer(a.optimizer, net.parameters(), a.lr, a.momentum, a.weight_decay)
+    steps = len(xtr) // a.batch_size
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, a.epochs * steps) if a.schedule == "cosine" else None
     loss_fn = nn.CrossEntropyLoss()
     g = torch.Generator().manual_seed(a.seed)
     print(f"# torch {torch.__version__}, {torch.get_num_threads()} threads, model={a.model} optimizer={a.optimizer} "
-          f"lr={a.lr} batch={a.batch_size} epochs={a.epochs}")
+          f"lr={a.lr} schedule={a.schedule} batch={a.batch_size} epochs={a.epochs}")
     print("epoch,train_loss,train_acc,test_loss,test_acc,seconds")
     for epoch in range(1, a.epochs + 1):
         net.train()
@@ -100,6 +105,8 @@ def main():
             loss = loss_fn(out, y)
             loss.backward()
             opt.step()
+            if sched:
+                sched.step()
             loss_sum += loss.item() * len(y)
             correct += (out.argmax(1) == y).sum().item()
             total += len(y)
