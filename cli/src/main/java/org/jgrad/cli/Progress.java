@@ -47,26 +47,33 @@ abstract class Progress implements AutoCloseable {
     private static final class Bar extends Progress {
         private final ProgressBar bar;
         private long shown;
+        private Supplier<double[]> latest;
 
         Bar(int epoch, int epochs, int steps) {
             bar = new ProgressBarBuilder().setTaskName(String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs))
-                    .setInitialMax(steps).setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setUnit(" batches", 1)
+                    .setInitialMax(steps).setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
                     .setUpdateIntervalMillis(200).continuousUpdate().build();
         }
 
         @Override
         void advance(Supplier<double[]> stats) {
             bar.step();
+            latest = stats;
             long now = System.nanoTime();
             if (now - shown >= REFRESH_NS) {
                 shown = now;
-                double[] s = stats.get();
-                bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f  acc %.2f%%  %,.0f samples/s", s[0], 100 * s[1], samplesPerSecond()));
+                show();
             }
+        }
+
+        private void show() {
+            double[] s = latest.get();
+            bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f acc %.2f%% %,.0f/s", s[0], 100 * s[1], samplesPerSecond()));
         }
 
         @Override
         public void close() {
+            if (latest != null) show(); // the epoch's final numbers, not the last refresh's
             bar.close();
         }
     }
