@@ -23,10 +23,10 @@ final class Curves {
     static byte[] png(List<Metrics> rows, String title) {
         System.setProperty("java.awt.headless", "true");
         double[] epochs = rows.stream().mapToDouble(Metrics::epoch).toArray();
-        XYChart loss = chart(title + ": loss", "cross-entropy");
+        XYChart loss = chart(title + ": loss", "cross-entropy", Styler.LegendPosition.InsideNE); // curves fall
         loss.addSeries("train", epochs, rows.stream().mapToDouble(Metrics::trainLoss).toArray());
         loss.addSeries("test", epochs, rows.stream().mapToDouble(Metrics::testLoss).toArray());
-        XYChart acc = chart(title + ": accuracy", "accuracy (%)");
+        XYChart acc = chart(title + ": accuracy", "accuracy (%)", Styler.LegendPosition.InsideSE); // curves rise
         acc.addSeries("train", epochs, rows.stream().mapToDouble(m -> 100 * m.trainAcc()).toArray());
         acc.addSeries("test", epochs, rows.stream().mapToDouble(m -> 100 * m.testAcc()).toArray());
 
@@ -47,9 +47,9 @@ final class Curves {
         return bytes.toByteArray();
     }
 
-    private static XYChart chart(String title, String yTitle) {
+    private static XYChart chart(String title, String yTitle, Styler.LegendPosition legend) {
         XYChart c = new XYChartBuilder().width(W).height(H).title(title).xAxisTitle("epoch").yAxisTitle(yTitle).build();
-        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE).setMarkerSize(6);
+        c.getStyler().setLegendPosition(legend).setMarkerSize(6);
         c.getStyler().setXAxisDecimalPattern("0");
         return c;
     }
