@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,7 +42,11 @@ class FashionMnistTest {
 
     @Test
     void theSampleIsTheFirstImagesOfEachClassOfTheInstalledDataset() throws IOException {
-        Assumptions.assumeTrue(Files.isDirectory(FashionMnist.SYSTEM_DIR), "dataset-fashion-mnist is not installed");
+        if (!Files.isDirectory(FashionMnist.SYSTEM_DIR)) {
+            // .ci/run installs the package: there the check must run, not vanish into a skip
+            if ("true".equals(System.getenv("CI"))) fail("CI=true but dataset-fashion-mnist is not installed");
+            Assumptions.abort("dataset-fashion-mnist is not installed");
+        }
         FashionMnist full = FashionMnist.load(null), sample = FashionMnist.sample();
         assertEquals(FashionMnist.Origin.SYSTEM, full.origin());
         assertEquals(FashionMnist.SYSTEM_DIR + " (60000/10000 images)", full.describe());
