@@ -26,7 +26,7 @@ import picocli.CommandLine.ParseResult;
                 CommandLine.HelpCommand.class},
         footer = {"", "  test       run the test suite (./mvnw verify; handled by the ./jgrad script)",
                 "", "--debug anywhere on the line prints the stack trace of an error."})
-public final class Main implements Runnable {
+public final class Main {
     public static void main(String[] args) {
         List<String> rest = new ArrayList<>(List.of(args));
         boolean debug = rest.remove("--debug");
@@ -55,11 +55,6 @@ public final class Main implements Runnable {
         if (e instanceof AccessDeniedException f) return f.getFile() + ": permission denied";
         if (e instanceof FileSystemException f) return f.getFile() + ": " + (f.getReason() == null ? f.getClass().getSimpleName() : f.getReason());
         return e.getMessage() == null ? e.toString() : e.getMessage();
-    }
-
-    @Override
-    public void run() {
-        commandLine(false).execute("train");
     }
 
     @Command(name = "example", description = "Fit y = 2·x0 − 3·x1 + 0.5·x2 + 1 by gradient descent (the README example).")
