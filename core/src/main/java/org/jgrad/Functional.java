@@ -74,7 +74,7 @@ public final class Functional {
         Integer bad = Structure.outOfRange(safe, classes);
         if (bad != null) throw Errors.arg(op, "target " + bad + " is out of range for " + classes + " classes");
         Tensor logp = fromLogits ? logSoftmax(scores, 1) : scores;
-        Tensor loss = logp.gather(1, safe.unsqueeze(1)).squeeze(1).neg();
+        Tensor loss = Structure.gatherChecked(logp, 1, safe.unsqueeze(1)).squeeze(1).neg();
         if (smoothing > 0) loss = loss.mul(1 - smoothing).sub(logp.mean(new int[] {1}, false).mul(smoothing));
         loss = Tensor.where(valid, loss, loss.like(0));
         return switch (reduction) {
@@ -227,7 +227,7 @@ public final class Functional {
             int n = x.size(0), c = x.size(1);
             Tensor windows = w.windows(x.pad(Double.NEGATIVE_INFINITY, w.pw, w.pw, w.ph, w.ph))
                     .reshape(n, c, w.oh, w.ow, w.kh * w.kw);
-            return windows.gather(4, windows.detach().argmax(4, true)).reshape(n, c, w.oh, w.ow);
+            return Structure.gatherChecked(windows, 4, windows.detach().argmax(4, true)).reshape(n, c, w.oh, w.ow);
         }
     }
 
@@ -303,7 +303,7 @@ public final class Functional {
             Structure.checkRange("embedding", indices, weight.size(0), () -> "the rows of weight " + Errors.describe(weight));
             int[] shape = Arrays.copyOf(indices.layout.shape(), indices.rank() + 1);
             shape[indices.rank()] = weight.size(1);
-            return weight.indexSelect(0, indices.reshape(-1)).reshape(shape);
+            return Structure.indexSelectChecked(weight, 0, indices.reshape(-1)).reshape(shape);
         }
     }
 

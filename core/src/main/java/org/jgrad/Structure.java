@@ -127,6 +127,14 @@ final class Structure {
     static Tensor gather(Tensor x, int axis, Tensor index) {
         int a = Errors.axis("gather", axis, x.rank());
         checkIndex("gather", x, a, index);
+        return gatherChecked(x, a, index);
+    }
+
+    /**
+     * gather along {@code a} for an index core has already checked or computed itself (class targets, selected rows,
+     * argmax positions, the gradients of scatters): its range check would cost two reductions and two host reads.
+     */
+    static Tensor gatherChecked(Tensor x, int a, Tensor index) {
         int[] shape = index.layout.shape().clone();
         shape[a] = x.layout.shape()[a];
         View src = new View(x.storage, new Layout(shape, x.layout.strides(), x.layout.offset()));
@@ -144,7 +152,7 @@ final class Structure {
         Tensor out = Factories.empty(src.device, src.dtype(), shape);
         if (src.numel() > 0) src.device.backend().scatterAdd(out.view(), axis, index.view(), src.view());
         return Autograd.record("scatterAdd", out, new Tensor[] {src}, new Tensor[] {index},
-                g -> new Tensor[] {g.gather(axis, index)});
+                g -> new Tensor[] {gatherChecked(g, axis, index)});
     }
 
     static Tensor scatterAdd(Tensor x, int axis, Tensor index, Tensor src) {
@@ -159,7 +167,7 @@ final class Structure {
         x.device.backend().copy(x.view(), out.view());
         if (s.numel() > 0) x.device.backend().scatterAdd(out.view(), a, index.view(), s.view());
         return Autograd.record("scatterAdd", out, new Tensor[] {x, s}, new Tensor[] {index},
-                g -> new Tensor[] {g, g.gather(a, index)});
+                g -> new Tensor[] {g, gatherChecked(g, a, index)});
     }
 
     static Tensor indexSelect(Tensor x, int axis, Tensor index) {
@@ -168,11 +176,16 @@ final class Structure {
             if (index.rank() != 1 || index.dtype() != DType.I32)
                 throw Errors.arg("indexSelect", "the index must be a 1-d I32 tensor, got " + Errors.describe(index));
             checkRange("indexSelect", index, x.layout.shape()[a], () -> "dimension " + a + " of " + Errors.describe(x));
-            int[] one = new int[x.rank()], shape = x.layout.shape().clone();
-            Arrays.fill(one, 1);
-            one[a] = shape[a] = index.numel();
-            return x.gather(a, index.reshape(one).expand(shape));
+            return indexSelectChecked(x, a, index);
         }
+    }
+
+    /** indexSelect along {@code a} for a 1-d I32 index whose range the caller has checked. */
+    static Tensor indexSelectChecked(Tensor x, int a, Tensor index) {
+        int[] one = new int[x.rank()], shape = x.layout.shape().clone();
+        Arrays.fill(one, 1);
+        one[a] = shape[a] = index.numel();
+        return gatherChecked(x, a, index.reshape(one).expand(shape));
     }
 
     static Tensor oneHot(Tensor index, int numClasses) {
