@@ -1,6 +1,7 @@
 package org.jgrad;
 
 import java.util.Arrays;
+import org.jgrad.spi.Conv2dGeometry;
 import org.jgrad.spi.Distribution;
 
 /**
@@ -172,30 +173,20 @@ public final class Functional {
      */
     public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation,
             int groups) {
-        try (var scope = Autograd.composite("conv2d")) {
-            Window w = Window.of("conv2d", x, new int[] {weight.rank() == 4 ? weight.size(2) : 0,
-                    weight.rank() == 4 ? weight.size(3) : 0}, stride, padding, dilation);
-            if (weight.rank() != 4) throw Errors.arg("conv2d", "weight must be [O, C/groups, KH, KW], got " + Errors.describe(weight));
-            int n = x.size(0), c = x.size(1), o = weight.size(0);
-            if (groups <= 0 || c % groups != 0 || o % groups != 0)
-                throw Errors.arg("conv2d", groups + " groups must divide the input's " + c + " channels and the weight's "
-                        + o + " output channels");
-            if (weight.size(1) != c / groups)
-                throw Errors.arg("conv2d", "weight " + Errors.describe(weight) + " expects " + weight.size(1) * groups
-                        + " input channels but input " + Errors.describe(x) + " has " + c);
-            if (bias != null && (bias.rank() != 1 || bias.size(0) != o))
-                throw Errors.arg("conv2d", "bias " + Errors.describe(bias) + " does not match " + o + " output channels");
-            int cg = c / groups, og = o / groups, k = cg * w.kh * w.kw;
-            Tensor xp = x.pad(w.pw, w.pw, w.ph, w.ph);
-            int hp = xp.size(2), wp = xp.size(3);
-            // im2col as one strided view: [groups, C/g, KH, KW, N, OH, OW] over the padded input, copied once
-            Tensor cols = xp.asStrided(new int[] {groups, cg, w.kh, w.kw, n, w.oh, w.ow},
-                    new int[] {cg * hp * wp, hp * wp, w.dh * wp, w.dw, c * hp * wp, w.sh * wp, w.sw}, 0)
-                    .reshape(groups, k, n * w.oh * w.ow);
-            Tensor y = weight.reshape(groups, og, k).matmul(cols).reshape(groups, og, n, w.oh, w.ow)
-                    .permute(2, 0, 1, 3, 4).reshape(n, o, w.oh, w.ow);
-            return bias == null ? y : y.add(bias.reshape(1, o, 1, 1));
-        }
+        Window.of("conv2d", x, new int[] {weight.rank() == 4 ? weight.size(2) : 0, weight.rank() == 4 ? weight.size(3) : 0},
+                stride, padding, dilation);
+        if (weight.rank() != 4) throw Errors.arg("conv2d", "weight must be [O, C/groups, KH, KW], got " + Errors.describe(weight));
+        int c = x.size(1), o = weight.size(0);
+        if (groups <= 0 || c % groups != 0 || o % groups != 0)
+            throw Errors.arg("conv2d", groups + " groups must divide the input's " + c + " channels and the weight's "
+                    + o + " output channels");
+        if (weight.size(1) != c / groups)
+            throw Errors.arg("conv2d", "weight " + Errors.describe(weight) + " expects " + weight.size(1) * groups
+                    + " input channels but input " + Errors.describe(x) + " has " + c);
+        if (bias != null && (bias.rank() != 1 || bias.size(0) != o))
+            throw Errors.arg("conv2d", "bias " + Errors.describe(bias) + " does not match " + o + " output channels");
+        return Convolution.conv2d(x, weight, bias,
+                new Conv2dGeometry(stride[0], stride[1], padding[0], padding[1], dilation[0], dilation[1], groups));
     }
 
     /** Max over {@code kernel} windows of x {@code [N, C, H, W]}, stride = kernel, no padding. */

@@ -127,4 +127,32 @@ public interface Backend {
     default boolean maxPool2d(View x, int[] kernel, int[] stride, int[] padding, View out, View indices) {
         return false;
     }
+
+    /**
+     * Optional fused kernel: the 2-d cross-correlation {@code out [N, O, OH, OW] = Σ x·weight (+ bias)} of x
+     * {@code [N, C, H, W]} and weight {@code [O, C/groups, KH, KW]} with {@code geometry}'s stride, zero padding,
+     * dilation and groups; {@code bias} {@code [O]} is added when not null. All share a floating dtype and no dimension
+     * is 0. Returns false when the backend has none for these operands, and core runs the composite (im2col as a
+     * strided view, then a batched matmul), which stays the definition this must match.
+     */
+    default boolean conv2d(View x, View weight, View bias, Conv2dGeometry geometry, View out) {
+        return false;
+    }
+
+    /**
+     * Optional fused kernel: the adjoint of {@link #conv2d} in x, {@code out [N, C, H, W]} = the gradient of
+     * {@code Σ grad·conv2d(x, weight)} with respect to x, for {@code grad [N, O, OH, OW]} (out's H and W are given, as
+     * several input sizes share one output size when a stride exceeds 1). Returns false when the backend has none.
+     */
+    default boolean conv2dInputGrad(View grad, View weight, Conv2dGeometry geometry, View out) {
+        return false;
+    }
+
+    /**
+     * Optional fused kernel: the adjoint of {@link #conv2d} in the weight, {@code out [O, C/groups, KH, KW]} = the
+     * gradient of {@code Σ grad·conv2d(x, weight)} with respect to the weight. Returns false when the backend has none.
+     */
+    default boolean conv2dWeightGrad(View x, View grad, Conv2dGeometry geometry, View out) {
+        return false;
+    }
 }

@@ -10,6 +10,7 @@ import org.jgrad.Functional;
 import org.jgrad.Tensor;
 import org.jgrad.spi.Backend;
 import org.jgrad.spi.BinaryOp;
+import org.jgrad.spi.Conv2dGeometry;
 import org.jgrad.spi.Distribution;
 import org.jgrad.spi.HeapStorage;
 import org.jgrad.spi.ReduceOp;
@@ -21,7 +22,7 @@ import org.jgrad.spi.View;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fused paths of core (softmax, log-softmax, bias + activation) on a backend that has fused kernels: forward
+ * The fused paths of core (softmax, log-softmax, bias + activation, convolution and its two gradients) on a backend that has fused kernels: forward
  * equals the composite definition, and the fused nodes' backward rules pass first- and second-order gradchecks.
  */
 final class FusedTest {
@@ -67,6 +68,25 @@ final class FusedTest {
                 Activation.TANH).gradFn(), "the fused node ran");
     }
 
+    @Test
+    void fusedConvolutionEqualsTheCompositeAndPassesGradcheckToSecondOrder() {
+        // stride 1 with padding; and stride 2 with dilation, groups and an input size the stride does not divide
+        int[][][] geometries = {{{1, 1}, {1, 1}, {1, 1}, {1}}, {{2, 1}, {0, 1}, {2, 1}, {2}}};
+        for (int[][] q : geometries) {
+            int groups = q[3][0];
+            Tensor x = Tensor.randn(1, 2, 2 * groups, 6, 5).to(DType.F64), w = Tensor.randn(2, 2 * groups, 2, 3, 2).to(DType.F64);
+            Tensor b = Tensor.randn(3, 2 * groups).to(DType.F64);
+            java.util.function.Function<Tensor[], Tensor> conv = in -> Functional.conv2d(in[0], in[1], in[2], q[0], q[1], q[2], groups);
+            assertArrayEquals(conv.apply(new Tensor[] {x, w, b}).toDoubleArray(),
+                    conv.apply(new Tensor[] {x.to(FUSING), w.to(FUSING), b.to(FUSING)}).toDoubleArray(), 1e-13);
+            assertEquals("conv2d", conv.apply(new Tensor[] {x.to(FUSING), w.to(FUSING).requiresGrad(true), b.to(FUSING)})
+                    .gradFn(), "the fused node ran");
+            GradCheck.check(conv, x.to(FUSING), w.to(FUSING), b.to(FUSING));
+            // second order runs the fused input- and weight-gradient nodes' own rules
+            GradCheck.checkGradGrad(conv, x.to(FUSING), w.to(FUSING), b.to(FUSING));
+        }
+    }
+
     /** The reference backend plus scalar fused kernels: storages stay the reference instance's. */
     private static final class FusingBackend implements Backend {
         private final ReferenceBackend ref = new ReferenceBackend();
@@ -100,6 +120,63 @@ final class FusedTest {
                     default -> throw new AssertionError(act);
                 });
             }, y.layout(), bias.layout(), out.layout());
+            return true;
+        }
+
+        /** Calls {@code term(x, w, y)} with the row-major element numbers of every product in the convolution's sums. */
+        private interface Term {
+            void add(int x, int w, int y);
+        }
+
+        private static void terms(int[] xs, int[] ws, int[] ys, Conv2dGeometry geo, Term term) {
+            int cg = ws[1], og = ws[0] / geo.groups();
+            for (int n = 0; n < ys[0]; n++)
+                for (int o = 0; o < ys[1]; o++)
+                    for (int oy = 0; oy < ys[2]; oy++)
+                        for (int ox = 0; ox < ys[3]; ox++)
+                            for (int ci = 0; ci < cg; ci++)
+                                for (int ki = 0; ki < ws[2]; ki++)
+                                    for (int kj = 0; kj < ws[3]; kj++) {
+                                        int iy = oy * geo.strideH() - geo.padH() + ki * geo.dilationH();
+                                        int ix = ox * geo.strideW() - geo.padW() + kj * geo.dilationW();
+                                        if (iy < 0 || iy >= xs[2] || ix < 0 || ix >= xs[3]) continue;
+                                        int c = o / og * cg + ci;
+                                        term.add(((n * xs[1] + c) * xs[2] + iy) * xs[3] + ix,
+                                                ((o * cg + ci) * ws[2] + ki) * ws[3] + kj, ((n * ys[1] + o) * ys[2] + oy) * ys[3] + ox);
+                                    }
+        }
+
+        /** {@code out[io] += a[ia]·b[ib]}, element numbers read through the views' layouts. */
+        private static void add(View out, int io, View a, int ia, View b, int ib) {
+            HeapStorage d = (HeapStorage) out.storage();
+            int q = out.layout().offsetOf(io);
+            d.set(q, d.get(q) + ((HeapStorage) a.storage()).get(a.layout().offsetOf(ia))
+                    * ((HeapStorage) b.storage()).get(b.layout().offsetOf(ib)));
+        }
+
+        @Override
+        public boolean conv2d(View x, View weight, View bias, Conv2dGeometry geometry, View out) {
+            terms(x.shape(), weight.shape(), out.shape(), geometry, (xi, wi, yi) -> add(out, yi, x, xi, weight, wi));
+            if (bias != null) {
+                HeapStorage b = (HeapStorage) bias.storage(), d = (HeapStorage) out.storage();
+                int[] ys = out.shape();
+                for (int i = 0; i < out.numel(); i++) {
+                    int q = out.layout().offsetOf(i);
+                    d.set(q, d.get(q) + b.get(bias.layout().offsetOf(i / (ys[2] * ys[3]) % ys[1])));
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public boolean conv2dInputGrad(View grad, View weight, Conv2dGeometry geometry, View out) {
+            terms(out.shape(), weight.shape(), grad.shape(), geometry, (xi, wi, yi) -> add(out, xi, grad, yi, weight, wi));
+            return true;
+        }
+
+        @Override
+        public boolean conv2dWeightGrad(View x, View grad, Conv2dGeometry geometry, View out) {
+            terms(x.shape(), out.shape(), grad.shape(), geometry, (xi, wi, yi) -> add(out, wi, x, xi, grad, yi));
             return true;
         }
 

@@ -2,6 +2,7 @@ package org.jgrad.backend.cpu;
 
 import org.jgrad.DType;
 import org.jgrad.spi.Backend;
+import org.jgrad.spi.Conv2dGeometry;
 import org.jgrad.spi.BinaryOp;
 import org.jgrad.spi.Distribution;
 import org.jgrad.spi.HeapStorage;
@@ -213,5 +214,30 @@ final class CpuBackend implements Backend {
         heap(out.storage());
         heap(indices.storage());
         return Pooling.maxPool2d(x, kernel, stride, padding, out, indices);
+    }
+
+    @Override
+    public boolean conv2d(View x, View weight, View bias, Conv2dGeometry geometry, View out) {
+        heap(x.storage());
+        heap(weight.storage());
+        if (bias != null) heap(bias.storage());
+        heap(out.storage());
+        return ConvKernels.forward(x, weight, bias, geometry, out);
+    }
+
+    @Override
+    public boolean conv2dInputGrad(View grad, View weight, Conv2dGeometry geometry, View out) {
+        heap(grad.storage());
+        heap(weight.storage());
+        heap(out.storage());
+        return ConvKernels.inputGrad(grad, weight, geometry, out);
+    }
+
+    @Override
+    public boolean conv2dWeightGrad(View x, View grad, Conv2dGeometry geometry, View out) {
+        heap(x.storage());
+        heap(grad.storage());
+        heap(out.storage());
+        return ConvKernels.weightGrad(x, grad, geometry, out);
     }
 }

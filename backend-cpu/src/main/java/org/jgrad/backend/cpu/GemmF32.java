@@ -24,33 +24,68 @@ final class GemmF32 {
 
     private GemmF32() {}
 
-    /** c[i·crs + j·ccs] = Σ_p a[i·ars + p·acs] · b[p·brs + j·bcs] for i < m, j < n (offsets ao, bo, co added). */
+    /** c[i·crs + j·ccs] (+)= Σ_p a[i·ars + p·acs] · b[p·brs + j·bcs] for i < m, j < n (offsets ao, bo, co added);
+     * {@code accumulate} adds to C (a sum over several products, as a convolution's weight gradient over images). */
     static void gemm(int m, int n, int k, float[] a, int ao, int ars, int acs, float[] b, int bo, int brs, int bcs,
-                     float[] c, int co, int crs, int ccs) {
+                     float[] c, int co, int crs, int ccs, boolean accumulate) {
         if ((long) m * n * k < Gemm.SMALL) {
-            direct(m, n, k, a, ao, ars, acs, b, bo, brs, bcs, c, co, crs, ccs);
+            direct(m, n, k, a, ao, ars, acs, b, bo, brs, bcs, c, co, crs, ccs, accumulate);
             return;
         }
         // C narrower than a micro-panel (a convolution's weight gradient with 9 columns): Cᵀ = Bᵀ·Aᵀ pads fewer
         // lanes with zeros when its M side fits MR better than N fits NR (9 of 32 lanes → 9 of 16 rows)
         if (n < NR && (long) roundUp(m, NR) * roundUp(n, MR) < (long) roundUp(n, NR) * roundUp(m, MR)) {
-            gemm(n, m, k, b, bo, bcs, brs, a, ao, acs, ars, c, co, ccs, crs);
+            gemm(n, m, k, b, bo, bcs, brs, a, ao, acs, ars, c, co, ccs, crs, accumulate);
             return;
         }
+        blocked(m, n, k, a, ao, ars, acs, null, b, bo, brs, bcs, null, c, co, crs, ccs, accumulate);
+    }
+
+    /** A packed once for many products that share it (a convolution's weight, image after image). */
+    record PackedA(float[] data, int m, int k) {
+    }
+
+    /** A [m×k] in the micro-panels {@link #gemm(PackedA, int, float[], int, int, int, int[], float[], int, int, int, boolean)} reads. */
+    static PackedA pack(int m, int k, float[] a, int ao, int ars, int acs) {
+        int mPad = roundUp(m, MR);
+        float[] data = new float[mPad * k];
+        for (int pc = 0; pc < k; pc += KC) {
+            int kc = Math.min(KC, k - pc);
+            for (int ic = 0; ic < m; ic += MC)
+                packA(a, ao + ic * ars + pc * acs, ars, acs, Math.min(MC, m - ic), kc, data, pc * mPad + ic * kc);
+        }
+        return new PackedA(data, m, k);
+    }
+
+    /**
+     * {@code C (+)= A·B} with A packed by {@link #pack}; B [k×n] strided, or, when {@code rows} is not null, with row p
+     * starting at {@code b[bo + rows[p]]} and contiguous (a convolution's column matrix read straight from the
+     * padded image: every row is a shifted run of it, and no column matrix is written).
+     */
+    static void gemm(PackedA a, int n, float[] b, int bo, int brs, int bcs, int[] rows, float[] c, int co, int crs,
+                     int ccs, boolean accumulate) {
+        blocked(a.m, n, a.k, null, 0, 0, 0, a, b, bo, brs, bcs, rows, c, co, crs, ccs, accumulate);
+    }
+
+    /** The loop nest of {@link Gemm}'s header; A packed here per block unless {@code packed} holds all of it. */
+    private static void blocked(int m, int n, int k, float[] a, int ao, int ars, int acs, PackedA packed, float[] b,
+                                int bo, int brs, int bcs, int[] rows, float[] c, int co, int crs, int ccs, boolean accumulate) {
         Buffers buf = BUFFERS.get();
         int kcMax = Math.min(KC, k), ncMax = Math.min(NC, roundUp(n, NR)), mcMax = Math.min(MC, roundUp(m, MR));
-        if (buf.a.length < mcMax * kcMax) buf.a = new float[mcMax * kcMax];
+        if (packed == null && buf.a.length < mcMax * kcMax) buf.a = new float[mcMax * kcMax];
         if (buf.b.length < kcMax * ncMax) buf.b = new float[kcMax * ncMax];
-        float[] pa = buf.a, pb = buf.b;
+        float[] pb = buf.b;
+        int mPad = roundUp(m, MR);
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                packB(b, bo + pc * brs + jc * bcs, brs, bcs, kc, nc, pb);
+                packB(b, bo + jc * bcs, brs, bcs, rows, pc, kc, nc, pb);
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
-                    packA(a, ao + ic * ars + pc * acs, ars, acs, mc, kc, pa);
-                    macro(pa, pb, mc, nc, kc, c, co + ic * crs + jc * ccs, crs, ccs, pc > 0, buf.tile);
+                    if (packed == null) packA(a, ao + ic * ars + pc * acs, ars, acs, mc, kc, buf.a, 0);
+                    macro(packed == null ? buf.a : packed.data, packed == null ? 0 : pc * mPad + ic * kc, pb, mc, nc, kc,
+                            c, co + ic * crs + jc * ccs, crs, ccs, accumulate || pc > 0, buf.tile);
                 }
             }
         }
@@ -61,8 +96,8 @@ final class GemmF32 {
     }
 
     /** Every MR×NR tile of the block; edge tiles and non-unit column strides go through {@code tile}. */
-    private static void macro(float[] pa, float[] pb, int mc, int nc, int kc, float[] c, int co, int crs, int ccs,
-                              boolean accumulate, float[] tile) {
+    private static void macro(float[] pa, int pao, float[] pb, int mc, int nc, int kc, float[] c, int co, int crs,
+                              int ccs, boolean accumulate, float[] tile) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             for (int ir = 0; ir < mc; ir += MR) {
@@ -73,10 +108,10 @@ final class GemmF32 {
                     // and back)
                     if (!accumulate)
                         for (int r = 0; r < MR; r++) Arrays.fill(c, at + r * crs, at + r * crs + NR, 0);
-                    kernel(pa, ir * kc, pb, jr * kc, kc, c, at, crs);
+                    kernel(pa, pao + ir * kc, pb, jr * kc, kc, c, at, crs);
                 } else {
                     Arrays.fill(tile, 0);
-                    kernel(pa, ir * kc, pb, jr * kc, kc, tile, 0, NR);
+                    kernel(pa, pao + ir * kc, pb, jr * kc, kc, tile, 0, NR);
                     for (int r = 0; r < mr; r++)
                         for (int j = 0; j < nr; j++) {
                             int q = at + r * crs + j * ccs;
@@ -155,10 +190,27 @@ final class GemmF32 {
         c71.intoArray(c, o7 + L);
     }
 
-    /** B[kc×nc] into NR-wide micro-panels: value (p, j) at (j / NR)·NR·kc + p·NR + j % NR, zero-padded. */
-    private static void packB(float[] b, int bo, int brs, int bcs, int kc, int nc, float[] pb) {
+    /**
+     * Rows [r0, r0 + kc) of B[·×nc] into NR-wide micro-panels: value (p, j) at (j / NR)·NR·kc + p·NR + j % NR,
+     * zero-padded. Row p starts at {@code bo + p·brs}, or at {@code bo + rows[p]} (contiguous) when rows is given.
+     */
+    private static void packB(float[] b, int bo, int brs, int bcs, int[] rows, int r0, int kc, int nc, float[] pb) {
+        if (rows == null) bo += r0 * brs;
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr), dst = jr * kc, src = bo + jr * bcs;
+            if (rows != null) {
+                for (int p = 0, d = dst; p < kc; p++, d += NR) {
+                    int s = src + rows[r0 + p];
+                    if (nr == NR) {
+                        FloatVector.fromArray(S, b, s).intoArray(pb, d);
+                        FloatVector.fromArray(S, b, s + L).intoArray(pb, d + L);
+                    } else {
+                        for (int j = 0; j < nr; j++) pb[d + j] = b[s + j];
+                        for (int j = nr; j < NR; j++) pb[d + j] = 0;
+                    }
+                }
+                continue;
+            }
             if (bcs == 1 && nr == NR) {
                 for (int p = 0, s = src, d = dst; p < kc; p++, s += brs, d += NR) {   // two vectors: an arraycopy call per
                     FloatVector.fromArray(S, b, s).intoArray(pb, d);                      // k costs as much as the kernel's step
@@ -184,19 +236,19 @@ final class GemmF32 {
         }
     }
 
-    /** A[mc×kc] into MR-tall micro-panels: value (i, p) at (i / MR)·MR·kc + p·MR + i % MR, zero-padded. */
-    private static void packA(float[] a, int ao, int ars, int acs, int mc, int kc, float[] pa) {
+    /** A[mc×kc] into MR-tall micro-panels from pa[pao]: value (i, p) at (i / MR)·MR·kc + p·MR + i % MR, zero-padded. */
+    private static void packA(float[] a, int ao, int ars, int acs, int mc, int kc, float[] pa, int pao) {
         int done = 0;
         if (acs == 1 && MR == 8 && Transpose16.APPLIES && kc >= 16)     // row-major: two panels per 16×16 block
             for (; done + 2 * MR <= mc; done += 2 * MR) {
-                int p0 = 0, dst = done * kc, src = ao + done * ars;
+                int p0 = 0, dst = pao + done * kc, src = ao + done * ars;
                 for (; p0 + 16 <= kc; p0 += 16)
                     Transpose16.transposeToPanels(a, src + p0, ars, pa, dst + p0 * MR, dst + MR * kc + p0 * MR);
                 for (int r = 0; r < 2 * MR; r++)
                     for (int p = p0, s = src + r * ars; p < kc; p++) pa[dst + (r / MR) * MR * kc + p * MR + r % MR] = a[s + p];
             }
         for (int ir = done; ir < mc; ir += MR) {
-            int mr = Math.min(MR, mc - ir), dst = ir * kc, src = ao + ir * ars;
+            int mr = Math.min(MR, mc - ir), dst = pao + ir * kc, src = ao + ir * ars;
             if (ars == 1 && mr == MR) { // a is a transposed matrix: MR rows are contiguous at each p
                 for (int p = 0; p < kc; p++)                      // a loop, not an arraycopy call per MR values
                     for (int r = 0, s = src + p * acs, d = dst + p * MR; r < MR; r++) pa[d + r] = a[s + r];
@@ -215,14 +267,15 @@ final class GemmF32 {
         }
     }
 
-    /** Small problems: a dot product per output element, no packing. K = 0 writes zeros. */
+    /** Small problems: a dot product per output element, no packing. K = 0 writes zeros (adds nothing). */
     private static void direct(int m, int n, int k, float[] a, int ao, int ars, int acs, float[] b, int bo, int brs,
-                               int bcs, float[] c, int co, int crs, int ccs) {
+                               int bcs, float[] c, int co, int crs, int ccs, boolean accumulate) {
         for (int i = 0; i < m; i++)
             for (int j = 0; j < n; j++) {
                 float acc = 0;
                 for (int p = 0, x = ao + i * ars, y = bo + j * bcs; p < k; p++) acc = Math.fma(a[x + p * acs], b[y + p * brs], acc);
-                c[co + i * crs + j * ccs] = acc;
+                int q = co + i * crs + j * ccs;
+                c[q] = accumulate ? c[q] + acc : acc;
             }
     }
 }
