@@ -27,7 +27,7 @@ final class Convolution {
                     Tensor gx = x.requiresGrad() ? inputGrad(g, w, geo, xs) : null;
                     Tensor gw = w.requiresGrad() ? weightGrad(x, g, geo, ws) : null;
                     return bias == null ? new Tensor[] {gx, gw}
-                            : new Tensor[] {gx, gw, bias.requiresGrad() ? g.sum(0, 2, 3) : null};
+                            : new Tensor[] {gx, gw, bias.requiresGrad() ? g.sum(2, 3).sum(0) : null};
                 });
             }
         }

@@ -101,8 +101,44 @@ final class ConvKernels {
         GemmF32.PackedA[] packed = new GemmF32.PackedA[s.groups];
         for (int gi = 0; gi < s.groups; gi++)
             packed[gi] = GemmF32.pack(s.og, s.k, w.a, w.offset + gi * s.og * w.rowStride, w.rowStride, w.colStride);
-        float[] xa = (float[]) ((HeapStorage) x.storage()).array(), oa = (float[]) ((HeapStorage) out.storage()).array();
-        float[] b = bias == null ? null : dense(bias);
+        correlate(x, s, packed, bias == null ? null : dense(bias), out);
+        return true;
+    }
+
+    /**
+     * The input gradient as a forward convolution (stride 1): {@code gx[c, y, x] = Σ gq[o, y + ki·dh, x + kj·dw] ·
+     * w[o, c, KH−1−ki, KW−1−kj]}, where gq is the gradient padded by {@code q = d·(k−1) − p}. A long reduction
+     * (O·KH·KW) and a short output side, in place of the column gradient ([C·KH·KW, P], a GEMM with a reduction of O)
+     * and its col2im. Padding beyond {@code d·(k−1)} (borders that see no input) would need q < 0: the composite runs.
+     */
+    static boolean inputGrad(View grad, View weight, Conv2dGeometry geo, View out) {
+        int[] ws = weight.shape(), xs = out.shape();
+        int qh = geo.dilationH() * (ws[2] - 1) - geo.padH(), qw = geo.dilationW() * (ws[3] - 1) - geo.padW();
+        if (!applies(geo, out) || qh < 0 || qw < 0) return false;
+        int groups = geo.groups(), og = ws[0] / groups, cg = ws[1], kk = ws[2] * ws[3];
+        Shape s = Shape.of(grad.shape(), new int[] {xs[1], og, ws[2], ws[3]},
+                new Conv2dGeometry(1, 1, qh, qw, geo.dilationH(), geo.dilationW(), groups));
+        // the flipped, transposed weight of each group: [CG, OG·KH·KW]
+        float[] wa = (float[]) ((HeapStorage) weight.storage()).array(), flipped = new float[xs[1] * og * kk];
+        int[] st = weight.layout().strides();
+        for (int gi = 0, i = 0; gi < groups; gi++)
+            for (int c = 0; c < cg; c++)
+                for (int o = 0; o < og; o++)
+                    for (int ki = ws[2] - 1; ki >= 0; ki--)
+                        for (int kj = ws[3] - 1; kj >= 0; kj--)
+                            flipped[i++] = wa[weight.layout().offset() + (gi * og + o) * st[0] + c * st[1] + ki * st[2] + kj * st[3]];
+        GemmF32.PackedA[] packed = new GemmF32.PackedA[groups];
+        for (int gi = 0; gi < groups; gi++) packed[gi] = GemmF32.pack(cg, s.k, flipped, gi * cg * s.k, s.k, 1);
+        correlate(grad, s, packed, null, out);
+        return true;
+    }
+
+    /**
+     * {@code out [N, groups·OG, OH, OW] = packed[g] · columns(in's group g) (+ bias)} image by image: the shared body
+     * of the forward pass and of the input gradient.
+     */
+    private static void correlate(View in, Shape s, GemmF32.PackedA[] packed, float[] bias, View out) {
+        float[] xa = (float[]) ((HeapStorage) in.storage()).array(), oa = (float[]) ((HeapStorage) out.storage()).array();
         int oo = out.layout().offset();
         Parallel.forRange(s.n, s.grain(), (from, to) -> {
             Buffers buf = BUFFERS.get();
@@ -110,47 +146,16 @@ final class ConvKernels {
             float[] product = buf.product = Buffers.atLeast(buf.product, s.og * s.p + L);
             for (int n = from; n < to; n++)
                 for (int gi = 0; gi < s.groups; gi++) {
-                    pad(x, xa, n, gi * s.cg, s, padded);
+                    pad(in, xa, n, gi * s.cg, s, padded);
                     // [OG, P] = w [OG, K] · columns [K, P], the columns read from the padded planes as they are packed
                     GemmF32.gemm(packed[gi], s.p, padded, 0, 0, 1, s.rows, product, 0, s.p, 1, false);
                     for (int o = 0; o < s.og; o++) {
                         int oc = gi * s.og + o;
                         compact(product, o * s.p, s.wp, s.oh, s.ow, oa, oo + (n * s.o + oc) * s.oh * s.ow,
-                                b == null ? 0 : b[oc], b != null, oo + (n * s.o + (gi + 1) * s.og) * s.oh * s.ow);
+                                bias == null ? 0 : bias[oc], bias != null, oo + (n * s.o + (gi + 1) * s.og) * s.oh * s.ow);
                     }
                 }
         });
-        return true;
-    }
-
-    static boolean inputGrad(View grad, View weight, Conv2dGeometry geo, View out) {
-        if (!applies(geo, out)) return false;
-        Shape s = Shape.of(out.shape(), weight.shape(), geo);
-        Matrix w = Matrix.weight(weight, s);
-        GemmF32.PackedA[] packed = new GemmF32.PackedA[s.groups];     // wᵀ [K, OG]: the weight read through its strides
-        for (int gi = 0; gi < s.groups; gi++)
-            packed[gi] = GemmF32.pack(s.k, s.og, w.a, w.offset + gi * s.og * w.rowStride, w.colStride, w.rowStride);
-        float[] ga = (float[]) ((HeapStorage) grad.storage()).array(), oa = (float[]) ((HeapStorage) out.storage()).array();
-        int oo = out.layout().offset();
-        Parallel.forRange(s.n, s.grain(), (from, to) -> {
-            Buffers buf = BUFFERS.get();
-            float[] padded = buf.padded = Buffers.atLeast(buf.padded, s.paddedSize + L);
-            float[] cols = buf.cols = Buffers.atLeast(buf.cols, s.k * s.p);
-            float[] g = buf.grad = Buffers.atLeast(buf.grad, s.og * s.p + L);
-            for (int n = from; n < to; n++)
-                for (int gi = 0; gi < s.groups; gi++) {
-                    gradient(grad, ga, n, gi * s.og, s, g);
-                    // column gradient [K, P] = wᵀ [K, OG] · g [OG, P], then col2im: one vector add per row
-                    GemmF32.gemm(packed[gi], s.p, g, 0, s.p, 1, null, cols, 0, s.p, 1, false);
-                    Arrays.fill(padded, 0, s.paddedSize, 0);
-                    for (int r = 0; r < s.k; r++) Elementwise.accumulate(cols, r * s.p, 1, padded, s.rows[r], 1, s.p);
-                    for (int ci = 0; ci < s.cg; ci++)
-                        compact(padded, ci * s.hp * s.wp + s.ph * s.wp + s.pw, s.wp, s.h, s.w, oa,
-                                oo + (n * s.c + gi * s.cg + ci) * s.h * s.w, 0, false,
-                                oo + (n * s.c + (gi + 1) * s.cg) * s.h * s.w);
-                }
-        });
-        return true;
     }
 
     static boolean weightGrad(View x, View grad, Conv2dGeometry geo, View out) {
@@ -219,15 +224,18 @@ final class ConvKernels {
     /** Image n's output channels [o0, o0 + OG) of the gradient as [OG, P] on the padded width, 0 at the extra positions. */
     private static void gradient(View grad, float[] ga, int n, int o0, Shape s, float[] g) {
         int[] gs = grad.layout().strides();
-        int go = grad.layout().offset() + n * gs[0] + o0 * gs[1];
-        if (gs[3] == 1 && s.wp <= L && go + (s.og - 1) * gs[1] + (s.oh - 1) * gs[2] + L <= ga.length) {
-            // one vector per row (14 values and 2 zeros for the convnet's second layer); a row's load runs into the
-            // next row, whose values the mask then drops
-            VectorMask<Float> valid = F.indexInRange(0, s.ow);
+        int go = grad.layout().offset() + n * gs[0] + o0 * gs[1], chunks = (s.wp + L - 1) / L;
+        if (gs[3] == 1 && go + (s.og - 1) * gs[1] + (s.oh - 1) * gs[2] + chunks * L <= ga.length) {
+            // whole vectors per row (14 values and 2 zeros for the convnet's second layer): a row's loads run into
+            // the next row, whose values the masks drop, and its stores into the next row, which is written after it
+            @SuppressWarnings("unchecked")
+            VectorMask<Float>[] valid = new VectorMask[chunks];
+            for (int c = 0; c < chunks; c++) valid[c] = F.indexInRange(c * L, s.ow);
             FloatVector zero = FloatVector.zero(F);
             for (int o = 0; o < s.og; o++)
                 for (int oy = 0, src = go + o * gs[1], dst = o * s.p; oy < s.oh; oy++, src += gs[2], dst += s.wp)
-                    zero.blend(FloatVector.fromArray(F, ga, src), valid).intoArray(g, dst);
+                    for (int c = 0; c < chunks; c++)
+                        zero.blend(FloatVector.fromArray(F, ga, src + c * L), valid[c]).intoArray(g, dst + c * L);
             return;
         }
         for (int o = 0; o < s.og; o++)
