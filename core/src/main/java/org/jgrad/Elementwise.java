@@ -19,8 +19,8 @@ final class Elementwise {
         Tensor in = x, y = out;
         Tensor[] saved = switch (op) {
             case NEG, SIGN -> new Tensor[0];
-            case EXP, SQRT, TANH, SIGMOID -> new Tensor[] {y};
-            case LOG, ABS, RELU, SIN, COS, ERF -> new Tensor[] {in};
+            case EXP, SQRT, TANH, SIGMOID, RELU -> new Tensor[] {y};
+            case LOG, ABS, SIN, COS, ERF -> new Tensor[] {in};
         };
         return Autograd.record(name, out, new Tensor[] {x}, saved, g -> new Tensor[] {switch (op) {
             case NEG -> g.neg();
@@ -29,9 +29,9 @@ final class Elementwise {
             case SQRT -> g.div(y.mul(2));
             case ABS -> g.mul(in.sign());
             case SIGN -> null;
-            case TANH -> g.mul(y.square().neg().add(1));
-            case SIGMOID -> g.mul(y.mul(y.neg().add(1)));
-            case RELU -> Tensor.where(in.gt(0), g, g.like(0));
+            case TANH -> Fused.activationGrad(Activation.TANH, g, y);
+            case SIGMOID -> Fused.activationGrad(Activation.SIGMOID, g, y);
+            case RELU -> Fused.activationGrad(Activation.RELU, g, y);
             case SIN -> g.mul(in.cos());
             case COS -> g.mul(in.sin().neg());
             case ERF -> g.mul(in.square().neg().exp().mul(TWO_OVER_SQRT_PI));     // d erf/dx = 2/√π · e^(−x²)

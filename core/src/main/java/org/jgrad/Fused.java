@@ -65,9 +65,31 @@ final class Fused {
             return act.apply(y.add(bias.reshape(bshape)));
         Tensor z = out;
         return Autograd.record("biasActivation", out, new Tensor[] {y, bias}, new Tensor[] {z}, g -> {
-            Tensor ga = act.backward(g, z);
+            Tensor ga = activationGrad(act, g, z);
             return new Tensor[] {ga, ga.sumTo(bshape).reshape(bshape[a])};
         });
+    }
+
+    /**
+     * {@code g · act'(x)} from the activation's output {@code y}: the backward of an activation as one kernel where the
+     * backend has it ({@link Activation#backward} is the definition). Recorded so that its own gradient runs fused
+     * too: in g it is itself (it is linear in g), in y it is {@code h·g·(act')'(y)}: 0 for ReLU, {@code 1 − 2y} for
+     * sigmoid, {@code −2y} for tanh, as autograd derives it from the composite.
+     */
+    static Tensor activationGrad(Activation act, Tensor g, Tensor y) {
+        if (act == Activation.NONE) return g;
+        if (g.dtype() != y.dtype() || !g.dtype().isFloating() || g.numel() == 0 || g.device != y.device
+                || !Arrays.equals(g.layout.shape(), y.layout.shape()))
+            return act.backward(g, y);
+        Tensor out = Factories.empty(g.device, g.dtype(), g.layout.shape());
+        if (!g.device.backend().activationGrad(unary(act), g.view(), y.view(), out.view())) return act.backward(g, y);
+        return Autograd.record("activationGrad", out, new Tensor[] {g, y}, new Tensor[] {g, y}, h -> new Tensor[] {
+                g.requiresGrad() ? activationGrad(act, h, y) : null,
+                !y.requiresGrad() || act == Activation.RELU ? null : switch (act) {
+                    case SIGMOID -> h.mul(g).mul(y.mul(-2).add(1));
+                    case TANH -> h.mul(g).mul(y.mul(-2));
+                    case NONE, RELU -> throw new AssertionError(act);
+                }});
     }
 
     private static UnaryOp unary(Activation act) {

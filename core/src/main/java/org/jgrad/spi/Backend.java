@@ -118,6 +118,16 @@ public interface Backend {
     }
 
     /**
+     * Optional fused kernel: the gradient through an activation, {@code out = grad · act'(x)} written with the
+     * activation's output {@code y = act(x)}: RELU {@code y > 0 ? grad : 0}, SIGMOID {@code grad·y·(1 − y)}, TANH
+     * {@code grad·(1 − y²)}; all three views share a floating dtype and a shape. Returns false when the backend has
+     * none, and core runs the composite, which stays the definition.
+     */
+    default boolean activationGrad(UnaryOp act, View grad, View y, View out) {
+        return false;
+    }
+
+    /**
      * Optional fused kernel: max pooling of x {@code [N, C, H, W]} over {@code kernel} windows ({@code {h, w}}) at
      * {@code stride}, x padded by {@code padding} with −∞ on each side. {@code out [N, C, OH, OW]} gets each window's
      * maximum, and the I32 {@code indices} (same shape) its position {@code row · (W + 2·padding[1]) + col} in the padded

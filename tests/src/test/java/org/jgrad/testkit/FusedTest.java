@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.jgrad.Activation;
+import org.jgrad.Autograd;
 import org.jgrad.DType;
 import org.jgrad.Device;
 import org.jgrad.Functional;
@@ -22,7 +23,7 @@ import org.jgrad.spi.View;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fused paths of core (softmax, log-softmax, bias + activation, convolution and its two gradients) on a backend that has fused kernels: forward
+ * The fused paths of core (softmax, log-softmax, bias + activation, activation gradients, convolution and its two gradients) on a backend that has fused kernels: forward
  * equals the composite definition, and the fused nodes' backward rules pass first- and second-order gradchecks.
  */
 final class FusedTest {
@@ -84,6 +85,22 @@ final class FusedTest {
             GradCheck.check(conv, x.to(FUSING), w.to(FUSING), b.to(FUSING));
             // second order runs the fused input- and weight-gradient nodes' own rules
             GradCheck.checkGradGrad(conv, x.to(FUSING), w.to(FUSING), b.to(FUSING));
+        }
+    }
+
+    @Test
+    void fusedActivationGradientsEqualTheCompositeAndPassGradcheckToSecondOrder() {
+        // away from ReLU's kink at 0, where central differences are meaningless
+        Tensor x = Tensor.of(new double[] {0.3, 1.4, -2.6, -0.7, 1.6, -1.9, 0.05, -0.2}, 2, 4);
+        Tensor g = Tensor.of(new double[] {1.5, -0.5, 2, 0.25, -1, 3, -2, 0.75}, 2, 4);
+        for (Activation act : new Activation[] {Activation.RELU, Activation.SIGMOID, Activation.TANH}) {
+            Tensor xr = x.detach().requiresGrad(true), xf = x.to(FUSING).requiresGrad(true);
+            Tensor composite = Autograd.grad(act.apply(xr), g, java.util.List.of(xr), true, true)[0];
+            Tensor fused = Autograd.grad(act.apply(xf), g.to(FUSING), java.util.List.of(xf), true, true)[0];
+            assertArrayEquals(composite.toDoubleArray(), fused.toDoubleArray(), 1e-15, act.name());
+            assertEquals("activationGrad", fused.gradFn(), "the fused node ran: " + act);
+            GradCheck.check(in -> act.apply(in[0]), x.to(FUSING));
+            GradCheck.checkGradGrad(in -> act.apply(in[0]), x.to(FUSING));
         }
     }
 
@@ -177,6 +194,21 @@ final class FusedTest {
         @Override
         public boolean conv2dWeightGrad(View x, View grad, Conv2dGeometry geometry, View out) {
             terms(x.shape(), out.shape(), grad.shape(), geometry, (xi, wi, yi) -> add(out, wi, x, xi, grad, yi));
+            return true;
+        }
+
+        @Override
+        public boolean activationGrad(UnaryOp act, View grad, View y, View out) {
+            HeapStorage a = (HeapStorage) grad.storage(), b = (HeapStorage) y.storage(), d = (HeapStorage) out.storage();
+            StridedLoop.run(out.shape(), p -> {
+                double gv = a.get(p[0]), yv = b.get(p[1]);
+                d.set(p[2], switch (act) {
+                    case RELU -> yv > 0 ? gv : 0;
+                    case SIGMOID -> gv * yv * (1 - yv);
+                    case TANH -> gv * (1 - yv * yv);
+                    default -> throw new AssertionError(act);
+                });
+            }, grad.layout(), y.layout(), out.layout());
             return true;
         }
 

@@ -170,18 +170,19 @@ final class ConvKernels {
         float[] partials = slices == 1 ? oa : new float[slices * size];
         int base = slices == 1 ? oo : 0;
         long sliceMadds = s.maddsPerImage() * (s.n / slices);
+        VectorMask<Float>[] valid = validLanes(s);
         Parallel.forRange(slices, (int) Math.max(1, CHUNK_MADDS / Math.max(1, sliceMadds)), (from, to) -> {
             Buffers buf = BUFFERS.get();
             float[] padded = buf.padded = Buffers.atLeast(buf.padded, s.paddedSize + L);
-            float[] cols = buf.cols = Buffers.atLeast(buf.cols, s.k * s.p);
+            float[] cols = buf.cols = Buffers.atLeast(buf.cols, s.k * s.p + L);
             float[] g = buf.grad = Buffers.atLeast(buf.grad, s.og * s.p + L);
             for (int t = from; t < to; t++) {
                 int first = (int) ((long) s.n * t / slices), end = (int) ((long) s.n * (t + 1) / slices);
                 for (int n = first; n < end; n++)
                     for (int gi = 0; gi < s.groups; gi++) {
                         pad(x, xa, n, gi * s.cg, s, padded);
-                        columns(padded, s, cols);
-                        gradient(grad, ga, n, gi * s.og, s, g);
+                        columns(padded, s, cols, valid);
+                        gradient(grad, ga, n, gi * s.og, s, g, valid);
                         // w-gradient [OG, K] (+)= g [OG, P] · columnsᵀ [P, K]
                         GemmF32.gemm(s.og, s.k, s.p, g, 0, s.p, 1, cols, 0, 1, s.p,
                                 partials, base + t * size + gi * s.og * s.k, s.k, 1, n > first);
@@ -213,29 +214,16 @@ final class ConvKernels {
      * The column matrix [K, P] of the padded planes, 0 at the extra positions (they meet zeros of the gradient, and
      * an infinite input there would make 0·∞ = NaN).
      */
-    private static void columns(float[] padded, Shape s, float[] cols) {
-        for (int r = 0; r < s.k; r++) {
-            System.arraycopy(padded, s.rows[r], cols, r * s.p, s.p);
-            if (s.ow < s.wp)
-                for (int oy = 0, at = r * s.p + s.ow; oy < s.oh; oy++, at += s.wp) Arrays.fill(cols, at, at + s.wp - s.ow, 0);
-        }
+    private static void columns(float[] padded, Shape s, float[] cols, VectorMask<Float>[] valid) {
+        for (int r = 0; r < s.k; r++) spread(padded, s.rows[r], s.wp, s.oh, cols, r * s.p, s, valid);
     }
 
     /** Image n's output channels [o0, o0 + OG) of the gradient as [OG, P] on the padded width, 0 at the extra positions. */
-    private static void gradient(View grad, float[] ga, int n, int o0, Shape s, float[] g) {
+    private static void gradient(View grad, float[] ga, int n, int o0, Shape s, float[] g, VectorMask<Float>[] valid) {
         int[] gs = grad.layout().strides();
-        int go = grad.layout().offset() + n * gs[0] + o0 * gs[1], chunks = (s.wp + L - 1) / L;
-        if (gs[3] == 1 && go + (s.og - 1) * gs[1] + (s.oh - 1) * gs[2] + chunks * L <= ga.length) {
-            // whole vectors per row (14 values and 2 zeros for the convnet's second layer): a row's loads run into
-            // the next row, whose values the masks drop, and its stores into the next row, which is written after it
-            @SuppressWarnings("unchecked")
-            VectorMask<Float>[] valid = new VectorMask[chunks];
-            for (int c = 0; c < chunks; c++) valid[c] = F.indexInRange(c * L, s.ow);
-            FloatVector zero = FloatVector.zero(F);
-            for (int o = 0; o < s.og; o++)
-                for (int oy = 0, src = go + o * gs[1], dst = o * s.p; oy < s.oh; oy++, src += gs[2], dst += s.wp)
-                    for (int c = 0; c < chunks; c++)
-                        zero.blend(FloatVector.fromArray(F, ga, src + c * L), valid[c]).intoArray(g, dst + c * L);
+        int go = grad.layout().offset() + n * gs[0] + o0 * gs[1];
+        if (gs[3] == 1 && go + (s.og - 1) * gs[1] + (s.oh - 1) * gs[2] + valid.length * L <= ga.length) {
+            for (int o = 0; o < s.og; o++) spread(ga, go + o * gs[1], gs[2], s.oh, g, o * s.p, s, valid);
             return;
         }
         for (int o = 0; o < s.og; o++)
@@ -244,6 +232,28 @@ final class ConvKernels {
                 for (int ox = 0; ox < s.ow; ox++) g[dst + ox] = ga[src + ox * gs[3]];
                 Arrays.fill(g, dst + s.ow, dst + s.wp, 0);
             }
+    }
+
+    /** Masks that keep the first OW lanes of a WP-wide row, one per vector of it. */
+    @SuppressWarnings("unchecked")
+    private static VectorMask<Float>[] validLanes(Shape s) {
+        VectorMask<Float>[] valid = new VectorMask[(s.wp + L - 1) / L];
+        for (int c = 0; c < valid.length; c++) valid[c] = F.indexInRange(c * L, s.ow);
+        return valid;
+    }
+
+    /**
+     * {@code rows} rows of the padded width: {@code dst[d + r·WP + i] = i < OW ? src[src0 + r·ss + i] : 0}, as whole
+     * vectors under the {@link #validLanes} masks (one vector a row for the convnet's second layer: 14 values and 2
+     * zeros). A row's loads run into the next row, whose values the masks drop, and its stores into the next row,
+     * which is written after it; the last row's run past the end lands in the buffers' slack of one vector.
+     */
+    private static void spread(float[] src, int src0, int ss, int rows, float[] dst, int d, Shape s,
+                               VectorMask<Float>[] valid) {
+        FloatVector zero = FloatVector.zero(F);
+        for (int r = 0; r < rows; r++, src0 += ss, d += s.wp)
+            for (int c = 0; c < valid.length; c++)
+                zero.blend(FloatVector.fromArray(F, src, src0 + c * L), valid[c]).intoArray(dst, d + c * L);
     }
 
     /**

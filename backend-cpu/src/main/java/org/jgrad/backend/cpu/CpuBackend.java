@@ -240,4 +240,12 @@ final class CpuBackend implements Backend {
         heap(out.storage());
         return ConvKernels.weightGrad(x, grad, geometry, out);
     }
+
+    @Override
+    public boolean activationGrad(UnaryOp act, View grad, View y, View out) {
+        heap(grad.storage());
+        heap(y.storage());
+        heap(out.storage());
+        return ActivationGrad.run(act, grad, y, out);
+    }
 }
