@@ -135,7 +135,7 @@ final class Gemm {
                 case F32 -> GemmF32.gemm(mm, nn, k, (float[]) ad, ao, as[1], as[2], (float[]) bd, bo, bs[1], bs[2],
                         (float[]) cd, co, cs[1], cs[2], false);
                 case F64 -> GemmF64.gemm(mm, nn, k, (double[]) ad, ao, as[1], as[2], (double[]) bd, bo, bs[1], bs[2],
-                        (double[]) cd, co, cs[1], cs[2], false);
+                        (double[]) cd, co, cs[1], cs[2]);
                 case I32, I8, BOOL -> scalar(t, i0, i1, j0, j1);
             }
         }

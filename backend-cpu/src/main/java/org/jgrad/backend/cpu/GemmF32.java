@@ -7,7 +7,9 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Single-threaded packed F32 GEMM, {@code C = A · B} on strided row/column operands. The blocking scheme and why
  * MR, NR, KC, MC and NC have these values are in {@link Gemm}'s header; {@link GemmF64} is this file with doubles
- * and MC = 96 (it was made with sed: float→double, FloatVector→DoubleVector; keep the two in step).
+ * and MC = 96 (it was made with sed: float→double, FloatVector→DoubleVector; keep the two in step), less what only
+ * the F32 convolution kernels ({@link ConvKernels}) use: accumulating into C, an A packed once for many products,
+ * and a B whose rows are runs at given offsets.
  */
 final class GemmF32 {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;

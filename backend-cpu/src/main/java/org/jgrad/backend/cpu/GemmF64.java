@@ -24,18 +24,17 @@ final class GemmF64 {
 
     private GemmF64() {}
 
-    /** c[i·crs + j·ccs] (+)= Σ_p a[i·ars + p·acs] · b[p·brs + j·bcs] for i < m, j < n (offsets ao, bo, co added);
-     * {@code accumulate} adds to C (a sum over several products, as a convolution's weight gradient over images). */
+    /** c[i·crs + j·ccs] = Σ_p a[i·ars + p·acs] · b[p·brs + j·bcs] for i < m, j < n (offsets ao, bo, co added). */
     static void gemm(int m, int n, int k, double[] a, int ao, int ars, int acs, double[] b, int bo, int brs, int bcs,
-                     double[] c, int co, int crs, int ccs, boolean accumulate) {
+                     double[] c, int co, int crs, int ccs) {
         if ((long) m * n * k < Gemm.SMALL) {
-            direct(m, n, k, a, ao, ars, acs, b, bo, brs, bcs, c, co, crs, ccs, accumulate);
+            direct(m, n, k, a, ao, ars, acs, b, bo, brs, bcs, c, co, crs, ccs);
             return;
         }
         // C narrower than a micro-panel (a convolution's weight gradient with 9 columns): Cᵀ = Bᵀ·Aᵀ pads fewer
         // lanes with zeros when its M side fits MR better than N fits NR (9 of 32 lanes → 9 of 16 rows)
         if (n < NR && (long) roundUp(m, NR) * roundUp(n, MR) < (long) roundUp(n, NR) * roundUp(m, MR)) {
-            gemm(n, m, k, b, bo, bcs, brs, a, ao, acs, ars, c, co, ccs, crs, accumulate);
+            gemm(n, m, k, b, bo, bcs, brs, a, ao, acs, ars, c, co, ccs, crs);
             return;
         }
         Buffers buf = BUFFERS.get();
@@ -51,7 +50,7 @@ final class GemmF64 {
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
                     packA(a, ao + ic * ars + pc * acs, ars, acs, mc, kc, pa);
-                    macro(pa, pb, mc, nc, kc, c, co + ic * crs + jc * ccs, crs, ccs, accumulate || pc > 0, buf.tile);
+                    macro(pa, pb, mc, nc, kc, c, co + ic * crs + jc * ccs, crs, ccs, pc > 0, buf.tile);
                 }
             }
         }
@@ -202,15 +201,14 @@ final class GemmF64 {
         }
     }
 
-    /** Small problems: a dot product per output element, no packing. K = 0 writes zeros (adds nothing). */
+    /** Small problems: a dot product per output element, no packing. K = 0 writes zeros. */
     private static void direct(int m, int n, int k, double[] a, int ao, int ars, int acs, double[] b, int bo, int brs,
-                               int bcs, double[] c, int co, int crs, int ccs, boolean accumulate) {
+                               int bcs, double[] c, int co, int crs, int ccs) {
         for (int i = 0; i < m; i++)
             for (int j = 0; j < n; j++) {
                 double acc = 0;
                 for (int p = 0, x = ao + i * ars, y = bo + j * bcs; p < k; p++) acc = Math.fma(a[x + p * acs], b[y + p * brs], acc);
-                int q = co + i * crs + j * ccs;
-                c[q] = accumulate ? c[q] + acc : acc;
+                c[co + i * crs + j * ccs] = acc;
             }
     }
 }
