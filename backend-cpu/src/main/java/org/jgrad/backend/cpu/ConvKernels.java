@@ -59,10 +59,15 @@ final class ConvKernels {
     /**
      * One call's geometry. x {@code [N, C, H, W]}, weight {@code [O, CG, KH, KW]}, output {@code [N, O, OH, OW]};
      * the padded plane is {@code HP × WP}, the column matrix {@code [K, P]} with {@code K = CG·KH·KW} and
-     * {@code P = OH·WP}; {@code rows[k]} is where row k starts in the padded planes of one group.
+     * {@code P = OH·WQ}; {@code rows[k]} is where row k starts in the padded planes of one group.
+     * <p>Two numberings of the output positions: on the padded width ({@code WQ = WP}, {@code exact} false), where
+     * the column matrix is never written (the GEMM reads its rows from the padded planes) and the product is then
+     * compacted into the output; or exact ({@code WQ = OW}), where the column matrix is written row by row and the
+     * GEMM writes the output in place. Exact when the column matrix is the smaller of the two copies (K &lt; OG: the
+     * first layers of a network, with few input channels).
      */
     private record Shape(int n, int c, int h, int w, int o, int cg, int og, int kh, int kw, int groups, int ph, int pw,
-            int hp, int wp, int oh, int ow, int k, int p, int paddedSize, int[] rows) {
+            int hp, int wp, int oh, int ow, int k, boolean exact, int wq, int p, int paddedSize, int[] rows) {
 
         static Shape of(int[] xs, int[] ws, Conv2dGeometry geo) {
             int groups = geo.groups(), kh = ws[2], kw = ws[3], hp = xs[2] + 2 * geo.padH(), wp = xs[3] + 2 * geo.padW();
@@ -74,8 +79,10 @@ final class ConvKernels {
                         rows[r++] = ci * hp * wp + ki * geo.dilationH() * wp + kj * geo.dilationW();
             // the thrown-away positions of the last output row read up to (KW − 1)·dw values past the last plane
             int paddedSize = cg * hp * wp + (kw - 1) * geo.dilationW();
+            boolean exact = k < ws[0] / groups;
+            int wq = exact ? ow : wp;
             return new Shape(xs[0], xs[1], xs[2], xs[3], ws[0], cg, ws[0] / groups, kh, kw, groups, geo.padH(),
-                    geo.padW(), hp, wp, oh, ow, k, oh * wp, paddedSize, rows);
+                    geo.padW(), hp, wp, oh, ow, k, exact, wq, oh * wq, paddedSize, rows);
         }
 
         long maddsPerImage() {
@@ -140,13 +147,24 @@ final class ConvKernels {
     private static void correlate(View in, Shape s, GemmF32.PackedA[] packed, float[] bias, View out) {
         float[] xa = (float[]) ((HeapStorage) in.storage()).array(), oa = (float[]) ((HeapStorage) out.storage()).array();
         int oo = out.layout().offset();
+        VectorMask<Float>[] valid = validLanes(s);
         Parallel.forRange(s.n, s.grain(), (from, to) -> {
             Buffers buf = BUFFERS.get();
             float[] padded = buf.padded = Buffers.atLeast(buf.padded, s.paddedSize + L);
-            float[] product = buf.product = Buffers.atLeast(buf.product, s.og * s.p + L);
+            float[] product = s.exact ? null : (buf.product = Buffers.atLeast(buf.product, s.og * s.p + L));
+            float[] cols = s.exact ? (buf.cols = Buffers.atLeast(buf.cols, s.k * s.p + L)) : null;
             for (int n = from; n < to; n++)
                 for (int gi = 0; gi < s.groups; gi++) {
                     pad(in, xa, n, gi * s.cg, s, padded);
+                    int block = oo + (n * s.o + gi * s.og) * s.p;
+                    if (s.exact) {
+                        // out [OG, OH·OW] (+)= w [OG, K] · columns [K, OH·OW], written in place (on the bias)
+                        columns(padded, s, cols, valid);
+                        if (bias != null)
+                            for (int o = 0; o < s.og; o++) Arrays.fill(oa, block + o * s.p, block + (o + 1) * s.p, bias[gi * s.og + o]);
+                        GemmF32.gemm(packed[gi], s.p, cols, 0, s.p, 1, null, oa, block, s.p, 1, bias != null);
+                        continue;
+                    }
                     // [OG, P] = w [OG, K] · columns [K, P], the columns read from the padded planes as they are packed
                     GemmF32.gemm(packed[gi], s.p, padded, 0, 0, 1, s.rows, product, 0, s.p, 1, false);
                     for (int o = 0; o < s.og; o++) {
@@ -171,6 +189,9 @@ final class ConvKernels {
         int base = slices == 1 ? oo : 0;
         long sliceMadds = s.maddsPerImage() * (s.n / slices);
         VectorMask<Float>[] valid = validLanes(s);
+        int[] gs = grad.layout().strides();
+        int go = grad.layout().offset();
+        boolean direct = s.exact && gs[3] == 1 && gs[2] == s.ow;
         Parallel.forRange(slices, (int) Math.max(1, CHUNK_MADDS / Math.max(1, sliceMadds)), (from, to) -> {
             Buffers buf = BUFFERS.get();
             float[] padded = buf.padded = Buffers.atLeast(buf.padded, s.paddedSize + L);
@@ -182,10 +203,15 @@ final class ConvKernels {
                     for (int gi = 0; gi < s.groups; gi++) {
                         pad(x, xa, n, gi * s.cg, s, padded);
                         columns(padded, s, cols, valid);
-                        gradient(grad, ga, n, gi * s.og, s, g, valid);
-                        // w-gradient [OG, K] (+)= g [OG, P] · columnsᵀ [P, K]
-                        GemmF32.gemm(s.og, s.k, s.p, g, 0, s.p, 1, cols, 0, 1, s.p,
-                                partials, base + t * size + gi * s.og * s.k, s.k, 1, n > first);
+                        // w-gradient [OG, K] (+)= g [OG, P] · columnsᵀ [P, K], g read in place when exact and dense
+                        int at = base + t * size + gi * s.og * s.k;
+                        if (direct)
+                            GemmF32.gemm(s.og, s.k, s.p, ga, go + n * gs[0] + gi * s.og * gs[1], gs[1], 1, cols, 0, 1, s.p,
+                                    partials, at, s.k, 1, n > first);
+                        else {
+                            gradient(grad, ga, n, gi * s.og, s, g, valid);
+                            GemmF32.gemm(s.og, s.k, s.p, g, 0, s.p, 1, cols, 0, 1, s.p, partials, at, s.k, 1, n > first);
+                        }
                     }
             }
         });
@@ -218,7 +244,7 @@ final class ConvKernels {
         for (int r = 0; r < s.k; r++) spread(padded, s.rows[r], s.wp, s.oh, cols, r * s.p, s, valid);
     }
 
-    /** Image n's output channels [o0, o0 + OG) of the gradient as [OG, P] on the padded width, 0 at the extra positions. */
+    /** Image n's output channels [o0, o0 + OG) of the gradient as [OG, P] in the column numbering, 0 at the extra positions. */
     private static void gradient(View grad, float[] ga, int n, int o0, Shape s, float[] g, VectorMask<Float>[] valid) {
         int[] gs = grad.layout().strides();
         int go = grad.layout().offset() + n * gs[0] + o0 * gs[1];
@@ -228,22 +254,22 @@ final class ConvKernels {
         }
         for (int o = 0; o < s.og; o++)
             for (int oy = 0; oy < s.oh; oy++) {
-                int src = go + o * gs[1] + oy * gs[2], dst = o * s.p + oy * s.wp;
+                int src = go + o * gs[1] + oy * gs[2], dst = o * s.p + oy * s.wq;
                 for (int ox = 0; ox < s.ow; ox++) g[dst + ox] = ga[src + ox * gs[3]];
-                Arrays.fill(g, dst + s.ow, dst + s.wp, 0);
+                Arrays.fill(g, dst + s.ow, dst + s.wq, 0);
             }
     }
 
-    /** Masks that keep the first OW lanes of a WP-wide row, one per vector of it. */
+    /** Masks that keep the first OW lanes of a WQ-wide row, one per vector of it. */
     @SuppressWarnings("unchecked")
     private static VectorMask<Float>[] validLanes(Shape s) {
-        VectorMask<Float>[] valid = new VectorMask[(s.wp + L - 1) / L];
+        VectorMask<Float>[] valid = new VectorMask[(s.wq + L - 1) / L];
         for (int c = 0; c < valid.length; c++) valid[c] = F.indexInRange(c * L, s.ow);
         return valid;
     }
 
     /**
-     * {@code rows} rows of the padded width: {@code dst[d + r·WP + i] = i < OW ? src[src0 + r·ss + i] : 0}, as whole
+     * {@code rows} rows of the column numbering: {@code dst[d + r·WQ + i] = i < OW ? src[src0 + r·ss + i] : 0}, as whole
      * vectors under the {@link #validLanes} masks (one vector a row for the convnet's second layer: 14 values and 2
      * zeros). A row's loads run into the next row, whose values the masks drop, and its stores into the next row,
      * which is written after it; the last row's run past the end lands in the buffers' slack of one vector.
@@ -251,7 +277,7 @@ final class ConvKernels {
     private static void spread(float[] src, int src0, int ss, int rows, float[] dst, int d, Shape s,
                                VectorMask<Float>[] valid) {
         FloatVector zero = FloatVector.zero(F);
-        for (int r = 0; r < rows; r++, src0 += ss, d += s.wp)
+        for (int r = 0; r < rows; r++, src0 += ss, d += s.wq)
             for (int c = 0; c < valid.length; c++)
                 zero.blend(FloatVector.fromArray(F, src, src0 + c * L), valid[c]).intoArray(dst, d + c * L);
     }
