@@ -1,5 +1,9 @@
 package org.jgrad.backend.cpu;
 
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
 import org.jgrad.DType;
 
 /**
@@ -10,6 +14,9 @@ import org.jgrad.DType;
  * every loop stays monomorphic (masks and labels turn into floats on every relu backward and loss).
  */
 final class Copy {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+
     private Copy() {
     }
 
@@ -104,8 +111,16 @@ final class Copy {
 
     private static void plane(float[] s, int so, int sr, int sc, float[] d, int dO, int dr, int dc, int rows, int cols) {
         if (sc == 1 && dc == 1) {
-            for (int i = 0; i < rows; i++)
-                for (int j = 0, a = so + i * sr, b = dO + i * dr; j < cols; j++) d[b + j] = s[a + j];
+            // rows shorter than SHORT_ROW: whole vectors and one masked tail each, where a scalar loop (too short
+            // for C2's vectorised main loop) went element by element
+            for (int i = 0; i < rows; i++) {
+                int a = so + i * sr, b = dO + i * dr, j = 0;
+                for (; j < F.loopBound(cols); j += F.length()) FloatVector.fromArray(F, s, a + j).intoArray(d, b + j);
+                if (j < cols) {
+                    VectorMask<Float> m = F.indexInRange(j, cols);
+                    FloatVector.fromArray(F, s, a + j, m).intoArray(d, b + j, m);
+                }
+            }
             return;
         }
         for (int i = 0; i < rows; i++)
@@ -114,8 +129,14 @@ final class Copy {
 
     private static void plane(double[] s, int so, int sr, int sc, double[] d, int dO, int dr, int dc, int rows, int cols) {
         if (sc == 1 && dc == 1) {
-            for (int i = 0; i < rows; i++)
-                for (int j = 0, a = so + i * sr, b = dO + i * dr; j < cols; j++) d[b + j] = s[a + j];
+            for (int i = 0; i < rows; i++) {
+                int a = so + i * sr, b = dO + i * dr, j = 0;
+                for (; j < D.loopBound(cols); j += D.length()) DoubleVector.fromArray(D, s, a + j).intoArray(d, b + j);
+                if (j < cols) {
+                    VectorMask<Double> m = D.indexInRange(j, cols);
+                    DoubleVector.fromArray(D, s, a + j, m).intoArray(d, b + j, m);
+                }
+            }
             return;
         }
         for (int i = 0; i < rows; i++)
