@@ -2,7 +2,6 @@ package org.jgrad.backend.cpu;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 import org.jgrad.DType;
 import org.jgrad.spi.HeapStorage;
@@ -88,8 +87,8 @@ final class Indexing {
 
     /**
      * d += s over a plane of rows, in row-major order (rows may reach the same positions of d, one row never twice).
-     * Dense rows go a vector at a time, the tail masked: rows are shorter than SHORT_ROW, too short for C2's
-     * vectorised main loop.
+     * Dense rows go a vector at a time, the tail element by element: measured on the convnet's 14-wide col2im, a
+     * masked tail (masked loads, add, masked store) was slower than the scalar one, 3.3 against 2.0 ms.
      */
     private static void accumulate(float[] s, int so, int sr, int sc, float[] d, int dO, int dr, int dc, int rows, int cols) {
         if (sc == 1 && dc == 1) {
@@ -97,10 +96,7 @@ final class Indexing {
                 int a = so + i * sr, b = dO + i * dr, j = 0;
                 for (; j < F.loopBound(cols); j += F.length())
                     FloatVector.fromArray(F, d, b + j).add(FloatVector.fromArray(F, s, a + j)).intoArray(d, b + j);
-                if (j < cols) {
-                    VectorMask<Float> m = F.indexInRange(j, cols);
-                    FloatVector.fromArray(F, d, b + j, m).add(FloatVector.fromArray(F, s, a + j, m)).intoArray(d, b + j, m);
-                }
+                for (; j < cols; j++) d[b + j] += s[a + j];
             }
             return;
         }
@@ -114,10 +110,7 @@ final class Indexing {
                 int a = so + i * sr, b = dO + i * dr, j = 0;
                 for (; j < D.loopBound(cols); j += D.length())
                     DoubleVector.fromArray(D, d, b + j).add(DoubleVector.fromArray(D, s, a + j)).intoArray(d, b + j);
-                if (j < cols) {
-                    VectorMask<Double> m = D.indexInRange(j, cols);
-                    DoubleVector.fromArray(D, d, b + j, m).add(DoubleVector.fromArray(D, s, a + j, m)).intoArray(d, b + j, m);
-                }
+                for (; j < cols; j++) d[b + j] += s[a + j];
             }
             return;
         }
