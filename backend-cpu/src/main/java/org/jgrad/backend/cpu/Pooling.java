@@ -131,10 +131,10 @@ final class Pooling {
      * <p>
      * Rows are short (14 or 7 windows in the convnet), so most blocks are a row's last. Their loads read whole
      * vectors wherever the array holds them: the lanes past the row's end feed only the lanes past its last window.
-     * Their stores are whole vectors too wherever the plane's outputs are dense and the spill stays inside the
-     * plane: it lands on positions of later rows, which their own stores then overwrite. Only the plane's last
-     * blocks go through {@code spare} and a copy of their real lanes (masked stores, run on every row, made this
-     * loop several times slower).
+     * Their stores are whole vectors too wherever the plane's outputs are dense (and, as core's fresh outputs are,
+     * no other plane's) and the spill stays inside the plane: it lands on positions of later rows, which their own
+     * stores then overwrite. Only the plane's last blocks go through {@code spare} and a copy of their real lanes.
+     * (Masked loads and stores on every row: a [64, 32, 28, 28] forward took 0.8–1.4 ms on one thread, now 0.6–0.7.)
      */
     private static void pairWindows(Geometry g, float[] x, int xp, float[] out, int op, int[] ix, int ip) {
         int lanes = F.length(), hs = g.xs[2], total = g.oh * g.ow;
