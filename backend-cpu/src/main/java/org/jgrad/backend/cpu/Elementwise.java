@@ -189,7 +189,6 @@ final class Elementwise {
         for (; i < n; i++) out[oo + i] = (byte) (a[ao + i * as] != b[bo + i * bs] ? 1 : 0);
     }
 
-    /** out = mask ? a : b over a run. */
     /** out = m ? a : b over a run; dense runs (a, b possibly broadcast scalars) as vector blends, not branches. */
     static void where(byte[] m, int mo, int ms, float[] a, int ao, int as, float[] b, int bo, int bs, float[] out, int oo, int os, int n) {
         int i = 0;
@@ -394,9 +393,15 @@ final class Elementwise {
         else for (int i = 0; i < n; i++) d[dO + i * ds] = v;
     }
 
-    /** The lane mask as 0/1 bytes (through its bits: a byte species of as many lanes need not exist, e.g. 4 doubles). */
+    /** Byte lanes 1, as many as F's and as D's: the BOOL true of a stored mask. */
+    private static final ByteVector ONE_F = ByteVector.broadcast(MF, 1), ONE_D = ByteVector.broadcast(MD, 1);
+
+    /**
+     * The lane mask as 0/1 bytes: cast to the byte species of as many lanes and one vector store (a mask cast and a
+     * masked move, both single instructions with AVX-512), where a loop over its bits stored a byte at a time.
+     */
     private static void store(VectorMask<?> m, byte[] out, int at) {
-        long bits = m.toLong();
-        for (int j = 0; j < m.length(); j++) out[at + j] = (byte) ((bits >>> j) & 1);
+        ByteVector one = m.length() == MF.length() ? ONE_F : ONE_D;
+        ByteVector.zero(one.species()).blend(one, m.cast(one.species())).intoArray(out, at);
     }
 }

@@ -1,5 +1,8 @@
 package org.jgrad.backend.cpu;
 
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 import org.jgrad.DType;
 import org.jgrad.spi.HeapStorage;
 import org.jgrad.spi.Layout;
@@ -12,6 +15,9 @@ import org.jgrad.spi.View;
  * reference's order on the calling thread; accumulate splits only over dimensions whose slices cannot collide.
  */
 final class Indexing {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+
     private Indexing() {
     }
 
@@ -79,11 +85,19 @@ final class Indexing {
         Parallel.forRange(slices, grain, (from, to) -> w.forEach(from * block, to * block, base, run));
     }
 
-    /** d += s over a plane of rows, in row-major order (rows may reach the same positions of d). */
+    /**
+     * d += s over a plane of rows, in row-major order (rows may reach the same positions of d, one row never twice).
+     * Dense rows go a vector at a time, the tail element by element: measured on the convnet's 14-wide col2im, a
+     * masked tail (masked loads, add, masked store) was slower than the scalar one, 3.3 against 2.0 ms.
+     */
     private static void accumulate(float[] s, int so, int sr, int sc, float[] d, int dO, int dr, int dc, int rows, int cols) {
         if (sc == 1 && dc == 1) {
-            for (int i = 0; i < rows; i++)
-                for (int j = 0, a = so + i * sr, b = dO + i * dr; j < cols; j++) d[b + j] += s[a + j];
+            for (int i = 0; i < rows; i++) {
+                int a = so + i * sr, b = dO + i * dr, j = 0;
+                for (; j < F.loopBound(cols); j += F.length())
+                    FloatVector.fromArray(F, d, b + j).add(FloatVector.fromArray(F, s, a + j)).intoArray(d, b + j);
+                for (; j < cols; j++) d[b + j] += s[a + j];
+            }
             return;
         }
         for (int i = 0; i < rows; i++)
@@ -92,8 +106,12 @@ final class Indexing {
 
     private static void accumulate(double[] s, int so, int sr, int sc, double[] d, int dO, int dr, int dc, int rows, int cols) {
         if (sc == 1 && dc == 1) {
-            for (int i = 0; i < rows; i++)
-                for (int j = 0, a = so + i * sr, b = dO + i * dr; j < cols; j++) d[b + j] += s[a + j];
+            for (int i = 0; i < rows; i++) {
+                int a = so + i * sr, b = dO + i * dr, j = 0;
+                for (; j < D.loopBound(cols); j += D.length())
+                    DoubleVector.fromArray(D, d, b + j).add(DoubleVector.fromArray(D, s, a + j)).intoArray(d, b + j);
+                for (; j < cols; j++) d[b + j] += s[a + j];
+            }
             return;
         }
         for (int i = 0; i < rows; i++)

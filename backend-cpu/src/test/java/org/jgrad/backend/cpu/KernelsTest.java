@@ -157,14 +157,18 @@ final class KernelsTest {
     /**
      * accumulate through a convolution's window view (col2im: [G, C/G, KH, KW, N, OH, OW] over a padded input, with
      * stride, dilation and groups), from a contiguous and from a permuted src: bit for bit the reference's sums,
-     * whichever disjoint dimensions the walk puts outermost and splits over threads.
+     * whichever disjoint dimensions the walk puts outermost and splits over threads. The copy out of the same view
+     * (im2col) too. Rows of OW = 3, 8, 14, 16 and 38 elements: shorter than a vector, whole F64 or F32 vectors, and
+     * whole vectors with a masked tail.
      */
     @ParameterizedTest
     @ValueSource(ints = {1, 2})
     void convolutionWindowAccumulateIsTheReferenceBitForBit(int threads) {
         Parallel.setThreads(threads);
         // {n, c, groups, hp, wp, kh, kw, sh, sw, dh, dw}
-        int[][] cases = {{9, 6, 1, 16, 16, 3, 3, 1, 1, 1, 1}, {5, 8, 2, 13, 11, 3, 2, 2, 1, 1, 2}, {3, 4, 4, 20, 9, 5, 3, 3, 2, 2, 1}};
+        int[][] cases = {{9, 6, 1, 16, 16, 3, 3, 1, 1, 1, 1}, {5, 8, 2, 13, 11, 3, 2, 2, 1, 1, 2}, {3, 4, 4, 20, 9, 5, 3, 3, 2, 2, 1},
+                {2, 3, 1, 7, 40, 3, 3, 1, 1, 1, 1}, {3, 2, 1, 6, 18, 3, 3, 1, 1, 1, 1}, {2, 3, 1, 5, 10, 1, 3, 1, 1, 1, 1},
+                {4, 2, 1, 5, 5, 2, 3, 1, 1, 1, 1}};
         for (int[] q : cases) {
             int n = q[0], c = q[1], g = q[2], hp = q[3], wp = q[4], kh = q[5], kw = q[6], sh = q[7], sw = q[8], dh = q[9], dw = q[10];
             int cg = c / g, oh = (hp - dh * (kh - 1) - 1) / sh + 1, ow = (wp - dw * (kw - 1) - 1) / sw + 1;
@@ -183,6 +187,7 @@ final class KernelsTest {
                     double[] s = values(contiguous.numel(), 5, -1, 1), d = values(n * c * hp * wp, 6, -1, 1);
                     assertArrayEquals(accumulate(ref, t, s, src, d, window), accumulate(cpu, t, s, src, d, window),
                             t + " " + Arrays.toString(q) + " src strides " + Arrays.toString(src.strides()));
+                    assertArrayEquals(copy(ref, t, d, window), copy(cpu, t, d, window), t + " " + Arrays.toString(q) + " im2col");
                 }
         }
     }
