@@ -20,11 +20,20 @@ import org.jgrad.spi.View;
  *
  * <p>How (stride 1): the input is copied once per image into a zero-padded plane buffer {@code [C, HP, WP]}. Output
  * position (oy, ox) is then numbered {@code p = oy·WP + ox} on the padded width, so row {@code k = (c, ki, kj)} of
- * the column matrix is the contiguous run of {@code OH·WP} values starting at {@code c·HP·WP + ki·dh·WP + kj·dw}:
- * im2col is one array copy per row, and col2im one vector add per row. The {@code WP − OW} positions at the end of
- * each output row ({@code ox ≥ OW}, 2 of 16 for a 3×3 kernel on 14 columns) are computed and thrown away (forward),
- * or zeroed in the gradient so that they add nothing (input gradient), or zeroed in both operands (weight gradient).
- * Each product is one call of {@link GemmF32#gemm} on the calling thread; images are split over {@link Parallel}.
+ * the column matrix is the contiguous run of {@code OH·WP} values starting at {@code c·HP·WP + ki·dh·WP + kj·dw}.
+ * <ul>
+ * <li>Forward: the GEMM packs those runs straight from the planes (the column matrix is never written), with the
+ *     weight packed once per call; the {@code WP − OW} positions at the end of each output row ({@code ox ≥ OW}, 2 of
+ *     16 for a 3×3 kernel on 14 columns) are computed and thrown away as the product is compacted into the output.
+ *     When the column matrix is smaller than the output (K &lt; O/groups: a first layer), it is written exactly
+ *     instead and the GEMM writes the output in place.</li>
+ * <li>Input gradient: the same forward pass over the gradient padded by {@code d·(k−1) − p}, with the weight flipped
+ *     and transposed: a reduction over O·KH·KW, and no column gradient or col2im.</li>
+ * <li>Weight gradient: {@code [O, K] += g [O, P] · columnsᵀ}, image after image, with the column matrix written
+ *     (258 KB for the convnet's second layer) and the thrown-away positions zeroed in both operands, so that an
+ *     infinite input there cannot make 0·∞.</li>
+ * </ul>
+ * Each product is one call of {@link GemmF32} on the calling thread; images are split over {@link Parallel}.
  *
  * <p>Determinism: the weight gradient sums over images in fixed slices whose number depends on the shapes alone
  * (never on the thread count), and adds the slices' partial sums in order, so results are identical on any number

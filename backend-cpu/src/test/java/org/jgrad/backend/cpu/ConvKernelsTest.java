@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * reductions of length L, Σ|terms| being the same computation on absolute values). Shapes: the convnet's two layers,
  * and random geometries (padding, dilation, groups, kernels wider than tall, one-pixel planes) on dense, transposed
  * and narrowed inputs, permuted weights and gradients, on one thread and on two, where the results must be equal bit
- * for bit.
+ * for bit; and planes wider than the GEMM's column block.
  */
 final class ConvKernelsTest {
     private static final int THREADS_BEFORE = Parallel.threads();
@@ -119,6 +119,17 @@ final class ConvKernelsTest {
             check(x, w, b, g, pad, dil, groups, "round " + round + ": n " + n + ", groups " + groups + ", cg " + cg + ", og "
                     + og + ", " + h + "×" + wd + ", kernel " + k[0] + "×" + k[1] + ", pad " + pad[0] + "," + pad[1]
                     + ", dilation " + dil[0] + "," + dil[1] + ", layout " + layout);
+        }
+    }
+
+    @Test
+    void planesWiderThanTheGemmsColumnBlockMatchTheComposite() {
+        // 50×50 planes: more output positions per image than the GEMM's NC = 2048 columns, on both numberings
+        // (4 input channels: the padded width; 1 input channel and 16 outputs: exact, written in place)
+        SplittableRandom r = new SplittableRandom(5);
+        for (int[] l : new int[][] {{4, 6}, {1, 16}}) {
+            Tensor x = f32(r, 2, l[0], 50, 50), w = f32(r, l[1], l[0], 3, 3), b = f32(r, l[1]), g = f32(r, 2, l[1], 50, 50);
+            check(x, w, b, g, new int[] {1, 1}, new int[] {1, 1}, 1, l[0] + "→" + l[1] + " channels on 50×50");
         }
     }
 
