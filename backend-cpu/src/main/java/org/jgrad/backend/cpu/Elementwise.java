@@ -28,9 +28,15 @@ final class Elementwise {
     static final int CHUNK = 1024;
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
-    /** Bytes of a BOOL mask, as many lanes as F's and as D's. */
-    private static final VectorSpecies<Byte> MF = VectorSpecies.of(byte.class, VectorShape.forBitSize(F.length() * 8)),
-            MD = VectorSpecies.of(byte.class, VectorShape.forBitSize(D.length() * 8));
+    /**
+     * Bytes of a BOOL mask, as many lanes as F's and as D's; null where no byte vector has that many lanes (fewer than
+     * 8: D on a 256-bit machine, both on a 128-bit one), and the mask loops then go element by element.
+     */
+    private static final VectorSpecies<Byte> MF = bytesFor(F.length()), MD = bytesFor(D.length());
+
+    private static VectorSpecies<Byte> bytesFor(int lanes) {
+        return lanes * 8 < 64 ? null : VectorSpecies.of(byte.class, VectorShape.forBitSize(lanes * 8));
+    }
 
     private Elementwise() {
     }
@@ -192,7 +198,7 @@ final class Elementwise {
     /** out = m ? a : b over a run; dense runs (a, b possibly broadcast scalars) as vector blends, not branches. */
     static void where(byte[] m, int mo, int ms, float[] a, int ao, int as, float[] b, int bo, int bs, float[] out, int oo, int os, int n) {
         int i = 0;
-        if (ms == 1 && os == 1 && as <= 1 && bs <= 1)
+        if (MF != null && ms == 1 && os == 1 && as <= 1 && bs <= 1)
             for (; i < F.loopBound(n); i += F.length()) {
                 VectorMask<Float> k = ByteVector.fromArray(MF, m, mo + i).compare(NE, 0).cast(F);
                 load(b, bo, bs, i).blend(load(a, ao, as, i), k).intoArray(out, oo + i);
@@ -371,7 +377,7 @@ final class Elementwise {
     /** out = mask ? a : b over a run. */
     static void where(byte[] m, int mo, int ms, double[] a, int ao, int as, double[] b, int bo, int bs, double[] out, int oo, int os, int n) {
         int i = 0;
-        if (ms == 1 && os == 1 && as <= 1 && bs <= 1)
+        if (MD != null && ms == 1 && os == 1 && as <= 1 && bs <= 1)
             for (; i < D.loopBound(n); i += D.length()) {
                 VectorMask<Double> k = ByteVector.fromArray(MD, m, mo + i).compare(NE, 0).cast(D);
                 load(b, bo, bs, i).blend(load(a, ao, as, i), k).intoArray(out, oo + i);
@@ -393,15 +399,20 @@ final class Elementwise {
         else for (int i = 0; i < n; i++) d[dO + i * ds] = v;
     }
 
-    /** Byte lanes 1, as many as F's and as D's: the BOOL true of a stored mask. */
-    private static final ByteVector ONE_F = ByteVector.broadcast(MF, 1), ONE_D = ByteVector.broadcast(MD, 1);
+    /** Byte lanes 1, as many as F's and as D's (null with their species): the BOOL true of a stored mask. */
+    private static final ByteVector ONE_F = MF == null ? null : ByteVector.broadcast(MF, 1),
+            ONE_D = MD == null ? null : ByteVector.broadcast(MD, 1);
 
     /**
      * The lane mask as 0/1 bytes: cast to the byte species of as many lanes and one vector store (a mask cast and a
      * masked move, both single instructions with AVX-512), where a loop over its bits stored a byte at a time.
      */
     private static void store(VectorMask<?> m, byte[] out, int at) {
-        ByteVector one = m.length() == MF.length() ? ONE_F : ONE_D;
+        ByteVector one = m.length() == F.length() ? ONE_F : ONE_D;
+        if (one == null) {
+            for (int l = 0; l < m.length(); l++) out[at + l] = (byte) (m.laneIsSet(l) ? 1 : 0);
+            return;
+        }
         ByteVector.zero(one.species()).blend(one, m.cast(one.species())).intoArray(out, at);
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,9 +42,13 @@ final class DeterminismTest {
     @Test
     void interpretedAndCompiledKernelsGiveTheSameBits() throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElseThrow(() -> new IllegalStateException("no java command"));
-        Process child = new ProcessBuilder(java, "-Xint", "--add-modules", "jdk.incubator.vector",
-                "-cp", System.getProperty("java.class.path"), DeterminismTest.class.getName())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        List<String> command = new ArrayList<>(List.of(java, "-Xint", "--add-modules", "jdk.incubator.vector"));
+        // the vector width decides the lane sums' order, so the child must have this JVM's (-XX:MaxVectorSize=32
+        // runs the suite as an AVX2 machine would)
+        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments())
+            if (arg.startsWith("-XX:MaxVectorSize=") || arg.startsWith("-XX:UseAVX=")) command.add(arg);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), DeterminismTest.class.getName()));
+        Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         List<String> interpreted = new ArrayList<>();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = r.readLine()) != null; ) interpreted.add(line);
