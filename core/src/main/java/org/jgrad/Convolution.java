@@ -76,9 +76,13 @@ final class Convolution {
         }
     }
 
-    /** Whether a fused kernel may run: one floating dtype throughout and nothing empty (the composite covers those). */
+    /**
+     * Whether a fused kernel may run: a backend that has some, one floating dtype throughout and nothing empty (the
+     * composite covers those).
+     */
     private static boolean fusable(int[] outShape, Tensor a, Tensor b, Tensor bias) {
         if (!a.dtype().isFloating() || a.dtype() != b.dtype() || a.device != b.device) return false;
+        if (!a.device.backend().hasFusedKernels()) return false;
         if (bias != null && (bias.dtype() != a.dtype() || bias.device != a.device)) return false;
         if (a.numel() == 0 || b.numel() == 0) return false;
         for (int d : outShape) if (d == 0) return false;

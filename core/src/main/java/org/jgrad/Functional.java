@@ -202,9 +202,10 @@ public final class Functional {
         Window w = Window.of("maxPool2d", x, kernel, stride, padding, new int[] {1, 1});
         int n = x.size(0), c = x.size(1), hp = x.size(2) + 2 * w.ph, wp = x.size(3) + 2 * w.pw;
         int[] outShape = {n, c, w.oh, w.ow};
+        if (!x.dtype().isFloating() || (long) n * c * w.oh * w.ow == 0 || !x.device.backend().hasFusedKernels())
+            return maxPool2dComposite(x, w);
         Tensor out = Factories.empty(x.device, x.dtype(), outShape), at = Factories.empty(x.device, DType.I32, outShape);
-        if (!x.dtype().isFloating() || out.numel() == 0
-                || !x.device.backend().maxPool2d(x.view(), kernel.clone(), stride.clone(), padding.clone(), out.view(), at.view()))
+        if (!x.device.backend().maxPool2d(x.view(), kernel.clone(), stride.clone(), padding.clone(), out.view(), at.view()))
             return maxPool2dComposite(x, w);
         // the composite's gradient, in one scatter: each output's gradient to its window's first maximum
         return Autograd.record("maxPool2d", out, new Tensor[] {x}, new Tensor[0], g -> new Tensor[] {

@@ -18,8 +18,10 @@ final class Fused {
         int a = Errors.axis(op, axis, x.rank());
         int last = x.rank() - 1;
         Tensor xl = a == last ? x : x.transpose(a, last);
+        if (!x.dtype().isFloating() || x.numel() == 0 || !x.device.backend().hasFusedKernels())
+            return log ? logSoftmaxComposite(x, a) : softmaxComposite(x, a);
         Tensor out = Factories.empty(x.device, x.dtype(), xl.layout.shape());
-        if (!x.dtype().isFloating() || out.numel() == 0 || !x.device.backend().softmax(xl.view(), out.view(), log))
+        if (!x.device.backend().softmax(xl.view(), out.view(), log))
             return log ? logSoftmaxComposite(x, a) : softmaxComposite(x, a);
         Tensor y = out;
         int[] lastAxis = {last};
@@ -57,7 +59,7 @@ final class Fused {
         int[] bshape = new int[y.rank()];
         Arrays.fill(bshape, 1);
         bshape[a] = y.size(a);
-        if (y.dtype() != bias.dtype() || !y.dtype().isFloating() || y.numel() == 0)
+        if (y.dtype() != bias.dtype() || !y.dtype().isFloating() || y.numel() == 0 || !y.device.backend().hasFusedKernels())
             return act.apply(y.add(bias.reshape(bshape)));
         Tensor b = bias.detach().reshape(bshape).expand(y.layout.shape());
         Tensor out = Factories.empty(y.device, y.dtype(), y.layout.shape());
@@ -79,7 +81,7 @@ final class Fused {
     static Tensor activationGrad(Activation act, Tensor g, Tensor y) {
         if (act == Activation.NONE) return g;
         if (g.dtype() != y.dtype() || !g.dtype().isFloating() || g.numel() == 0 || g.device != y.device
-                || !Arrays.equals(g.layout.shape(), y.layout.shape()))
+                || !Arrays.equals(g.layout.shape(), y.layout.shape()) || !g.device.backend().hasFusedKernels())
             return act.backward(g, y);
         Tensor out = Factories.empty(g.device, g.dtype(), g.layout.shape());
         if (!g.device.backend().activationGrad(unary(act), g.view(), y.view(), out.view())) return act.backward(g, y);

@@ -101,6 +101,14 @@ public interface Backend {
     void random(Distribution dist, long seed, long offset, View out);
 
     /**
+     * False when the backend has none of the optional fused kernels below: core then runs the composites without
+     * first allocating the fused kernels' outputs, which on a device are buffers that would be dropped unused.
+     */
+    default boolean hasFusedKernels() {
+        return true;
+    }
+
+    /**
      * Optional fused kernel: {@code out = softmax(x)}, or {@code log softmax(x)} when {@code log}, along the last
      * dimension. Returns false when the backend has none, and core runs the composite, which stays the definition
      * this must match.

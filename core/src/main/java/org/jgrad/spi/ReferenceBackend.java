@@ -46,6 +46,12 @@ public final class ReferenceBackend implements Backend {
         return "reference";
     }
 
+    /** None: the composites are the definitions here. */
+    @Override
+    public boolean hasFusedKernels() {
+        return false;
+    }
+
     @Override
     public Storage allocate(DType dtype, int size) {
         return HeapStorage.allocate(this, dtype, size);

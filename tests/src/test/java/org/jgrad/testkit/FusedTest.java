@@ -27,7 +27,9 @@ import org.junit.jupiter.api.Test;
  * equals the composite definition, and the fused nodes' backward rules pass first- and second-order gradchecks.
  */
 final class FusedTest {
-    private static final Device FUSING = Device.of(new FusingBackend());
+    private static final Device FUSING = Device.of(new FusingBackend(true));
+    /** The same kernels behind {@code hasFusedKernels() == false}: core must not call (or allocate for) any of them. */
+    private static final Device DECLINING = Device.of(new FusingBackend(false));
     private static final Device REFERENCE = Device.reference();
 
     @Test
@@ -104,12 +106,42 @@ final class FusedTest {
         }
     }
 
+    @Test
+    void aBackendWithoutFusedKernelsIsNeverAskedAndGetsTheComposites() {
+        Tensor x = Tensor.randn(4, 2, 3, 6, 6).to(DType.F64), w = Tensor.randn(5, 4, 3, 3, 3).to(DType.F64);
+        Tensor b = Tensor.randn(6, 4).to(DType.F64);
+        java.util.function.Function<Tensor[], Tensor> net = in -> Functional.maxPool2d(Functional.biasActivation(
+                Functional.conv2d(in[0], in[1], null, 1, 1), in[2], 1, Activation.RELU), 2).reshape(2, -1).logSoftmax(1).sum();
+        Tensor[] onRef = {x.detach().requiresGrad(true), w.detach().requiresGrad(true), b.detach().requiresGrad(true)};
+        Tensor[] onDeclining = {x.to(DECLINING).requiresGrad(true), w.to(DECLINING).requiresGrad(true),
+                b.to(DECLINING).requiresGrad(true)};
+        net.apply(onRef).backward();
+        net.apply(onDeclining).backward();
+        for (int i = 0; i < 3; i++) assertArrayEquals(onRef[i].grad().toDoubleArray(), onDeclining[i].grad().toDoubleArray(), 0);
+    }
+
     /** The reference backend plus scalar fused kernels: storages stay the reference instance's. */
     private static final class FusingBackend implements Backend {
         private final ReferenceBackend ref = new ReferenceBackend();
+        private final boolean fuses;
+
+        FusingBackend(boolean fuses) {
+            this.fuses = fuses;
+        }
+
+        @Override
+        public boolean hasFusedKernels() {
+            return fuses;
+        }
+
+        /** Every fused kernel starts here: a backend that said it has none must never be asked. */
+        private void asked(String kernel) {
+            if (!fuses) throw new AssertionError(kernel + " was called on a backend without fused kernels");
+        }
 
         @Override
         public boolean softmax(View x, View out, boolean log) {
+            asked("softmax");
             HeapStorage s = (HeapStorage) x.storage(), d = (HeapStorage) out.storage();
             int[] shape = x.shape();
             int n = shape[shape.length - 1], rows = x.numel() / n;
@@ -127,6 +159,7 @@ final class FusedTest {
 
         @Override
         public boolean biasActivation(View y, View bias, UnaryOp act, View out) {
+            asked("biasActivation");
             HeapStorage a = (HeapStorage) y.storage(), b = (HeapStorage) bias.storage(), d = (HeapStorage) out.storage();
             StridedLoop.run(y.shape(), p -> {
                 double v = a.get(p[0]) + b.get(p[1]);
@@ -173,6 +206,7 @@ final class FusedTest {
 
         @Override
         public boolean conv2d(View x, View weight, View bias, Conv2dGeometry geometry, View out) {
+            asked("conv2d");
             terms(x.shape(), weight.shape(), out.shape(), geometry, (xi, wi, yi) -> add(out, yi, x, xi, weight, wi));
             if (bias != null) {
                 HeapStorage b = (HeapStorage) bias.storage(), d = (HeapStorage) out.storage();
@@ -187,18 +221,21 @@ final class FusedTest {
 
         @Override
         public boolean conv2dInputGrad(View grad, View weight, Conv2dGeometry geometry, View out) {
+            asked("conv2dInputGrad");
             terms(out.shape(), weight.shape(), grad.shape(), geometry, (xi, wi, yi) -> add(out, xi, grad, yi, weight, wi));
             return true;
         }
 
         @Override
         public boolean conv2dWeightGrad(View x, View grad, Conv2dGeometry geometry, View out) {
+            asked("conv2dWeightGrad");
             terms(x.shape(), out.shape(), grad.shape(), geometry, (xi, wi, yi) -> add(out, wi, x, xi, grad, yi));
             return true;
         }
 
         @Override
         public boolean activationGrad(UnaryOp act, View grad, View y, View out) {
+            asked("activationGrad");
             HeapStorage a = (HeapStorage) grad.storage(), b = (HeapStorage) y.storage(), d = (HeapStorage) out.storage();
             StridedLoop.run(out.shape(), p -> {
                 double gv = a.get(p[0]), yv = b.get(p[1]);

@@ -90,6 +90,12 @@ public final class OpenClBackend implements Backend, AutoCloseable {
         }
     }
 
+    /** None yet (softmax, bias + activation, pooling and convolution run as composites of the primitives). */
+    @Override
+    public boolean hasFusedKernels() {
+        return false;
+    }
+
     @Override
     public String name() {
         return "opencl";
