@@ -54,12 +54,22 @@ final class ConvKernels {
     private ConvKernels() {
     }
 
-    /** Per-thread buffers, grown on demand and kept. */
-    private static final class Buffers {
-        float[] padded = new float[0], cols = new float[0], grad = new float[0], product = new float[0];
+    /** The per-thread scratch arrays: the padded planes, the column matrix, the padded gradient, the product. */
+    private static final int PADDED = 0, COLS = 1, GRAD = 2, PRODUCT = 3;
+    /** Largest scratch array kept between calls (4 MiB); a larger layer's are allocated per call and collected. */
+    private static final int KEEP = 1 << 20;
 
-        static float[] atLeast(float[] a, int n) {
-            return a.length >= n ? a : new float[n];
+    /** Per-thread scratch arrays, grown on demand and kept up to {@link #KEEP} floats each. */
+    private static final class Buffers {
+        private final float[][] arrays = {new float[0], new float[0], new float[0], new float[0]};
+
+        /** At least n floats (plus a vector of slack for the whole-vector loops running past the end). */
+        float[] get(int slot, int n) {
+            float[] a = arrays[slot];
+            if (a.length >= n + L) return a;
+            a = new float[n + L];
+            if (a.length <= KEEP) arrays[slot] = a;
+            return a;
         }
     }
 
@@ -159,9 +169,9 @@ final class ConvKernels {
         VectorMask<Float>[] valid = validLanes(s);
         Parallel.forRange(s.n, s.grain(), (from, to) -> {
             Buffers buf = BUFFERS.get();
-            float[] padded = buf.padded = Buffers.atLeast(buf.padded, s.paddedSize + L);
-            float[] product = s.exact ? null : (buf.product = Buffers.atLeast(buf.product, s.og * s.p + L));
-            float[] cols = s.exact ? (buf.cols = Buffers.atLeast(buf.cols, s.k * s.p + L)) : null;
+            float[] padded = buf.get(PADDED, s.paddedSize);
+            float[] product = s.exact ? null : buf.get(PRODUCT, s.og * s.p);
+            float[] cols = s.exact ? buf.get(COLS, s.k * s.p) : null;
             for (int n = from; n < to; n++)
                 for (int gi = 0; gi < s.groups; gi++) {
                     pad(in, xa, n, gi * s.cg, s, padded);
@@ -203,9 +213,9 @@ final class ConvKernels {
         boolean direct = s.exact && gs[3] == 1 && gs[2] == s.ow;
         Parallel.forRange(slices, (int) Math.max(1, CHUNK_MADDS / Math.max(1, sliceMadds)), (from, to) -> {
             Buffers buf = BUFFERS.get();
-            float[] padded = buf.padded = Buffers.atLeast(buf.padded, s.paddedSize + L);
-            float[] cols = buf.cols = Buffers.atLeast(buf.cols, s.k * s.p + L);
-            float[] g = buf.grad = Buffers.atLeast(buf.grad, s.og * s.p + L);
+            float[] padded = buf.get(PADDED, s.paddedSize);
+            float[] cols = buf.get(COLS, s.k * s.p);
+            float[] g = buf.get(GRAD, s.og * s.p);
             for (int t = from; t < to; t++) {
                 int first = (int) ((long) s.n * t / slices), end = (int) ((long) s.n * (t + 1) / slices);
                 for (int n = first; n < end; n++)
