@@ -246,12 +246,19 @@ final class ConvKernels {
     private static void pad(View x, float[] xa, int n, int c0, Shape s, float[] padded) {
         Arrays.fill(padded, 0, s.paddedSize, 0);
         int[] xs = x.layout().strides();
+        // rows of 14 or 28 values: whole vectors and one masked one, as an arraycopy call per row cost more than its copy
+        VectorMask<Float> tail = F.indexInRange(0, s.w % L);
         for (int ci = 0; ci < s.cg; ci++)
             for (int iy = 0; iy < s.h; iy++) {
                 int src = x.layout().offset() + n * xs[0] + (c0 + ci) * xs[1] + iy * xs[2];
                 int dst = ci * s.hp * s.wp + (iy + s.ph) * s.wp + s.pw;
-                if (xs[3] == 1) System.arraycopy(xa, src, padded, dst, s.w);
-                else for (int ix = 0; ix < s.w; ix++) padded[dst + ix] = xa[src + ix * xs[3]];
+                if (xs[3] != 1) {
+                    for (int ix = 0; ix < s.w; ix++) padded[dst + ix] = xa[src + ix * xs[3]];
+                    continue;
+                }
+                int ix = 0;
+                for (; ix + L <= s.w; ix += L) FloatVector.fromArray(F, xa, src + ix).intoArray(padded, dst + ix);
+                if (ix < s.w) FloatVector.fromArray(F, xa, src + ix, tail).intoArray(padded, dst + ix, tail);
             }
     }
 
