@@ -29,9 +29,8 @@ import org.jgrad.spi.View;
  *     instead and the GEMM writes the output in place.</li>
  * <li>Input gradient: the same forward pass over the gradient padded by {@code d·(k−1) − p}, with the weight flipped
  *     and transposed: a reduction over O·KH·KW, and no column gradient or col2im.</li>
- * <li>Weight gradient: {@code [O, K] += g [O, P] · columnsᵀ}, image after image, with the column matrix written
- *     (258 KB for the convnet's second layer) and the thrown-away positions zeroed in both operands, so that an
- *     infinite input there cannot make 0·∞.</li>
+ * <li>Weight gradient: {@code [O, K] += g [O, OH·OW] · columnsᵀ}, image after image, with the exact column matrix
+ *     written (226 KB for the convnet's second layer) and a dense gradient read in place.</li>
  * </ul>
  * Each product is one call of {@link GemmF32} on the calling thread; images are split over {@link Parallel}.
  *
@@ -102,6 +101,12 @@ final class ConvKernels {
             int wq = exact ? ow : wp;
             return new Shape(xs[0], xs[1], xs[2], xs[3], ws[0], cg, ws[0] / groups, kh, kw, groups, geo.padH(),
                     geo.padW(), hp, wp, oh, ow, k, exact, wq, oh * wq, paddedSize, rows);
+        }
+
+        /** The same geometry in the exact numbering. */
+        Shape exactNumbering() {
+            return new Shape(n, c, h, w, o, cg, og, kh, kw, groups, ph, pw, hp, wp, oh, ow, k, true, ow, oh * ow,
+                    paddedSize, rows);
         }
 
         long maddsPerImage() {
@@ -197,7 +202,9 @@ final class ConvKernels {
 
     static boolean weightGrad(View x, View grad, Conv2dGeometry geo, View out) {
         if (!applies(geo, out)) return false;
-        Shape s = Shape.of(x.shape(), out.shape(), geo);
+        // exact numbering: the column matrix is written either way, and so no work is spent on thrown-away positions
+        // and a dense gradient is read in place
+        Shape s = Shape.of(x.shape(), out.shape(), geo).exactNumbering();
         int size = s.o * s.k;
         int slices = Math.min(Math.min(s.n, MAX_SLICES), Math.max(1, PARTIALS_BUDGET / size));
         float[] xa = (float[]) ((HeapStorage) x.storage()).array(), ga = (float[]) ((HeapStorage) grad.storage()).array();
@@ -210,7 +217,7 @@ final class ConvKernels {
         VectorMask<Float>[] valid = validLanes(s);
         int[] gs = grad.layout().strides();
         int go = grad.layout().offset();
-        boolean direct = s.exact && gs[3] == 1 && gs[2] == s.ow;
+        boolean direct = gs[3] == 1 && gs[2] == s.ow;
         Parallel.forRange(slices, (int) Math.max(1, CHUNK_MADDS / Math.max(1, sliceMadds)), (from, to) -> {
             Buffers buf = BUFFERS.get();
             float[] padded = buf.get(PADDED, s.paddedSize);
@@ -222,7 +229,7 @@ final class ConvKernels {
                     for (int gi = 0; gi < s.groups; gi++) {
                         pad(x, xa, n, gi * s.cg, s, padded);
                         columns(padded, s, cols, valid);
-                        // w-gradient [OG, K] (+)= g [OG, P] · columnsᵀ [P, K], g read in place when exact and dense
+                        // w-gradient [OG, K] (+)= g [OG, P] · columnsᵀ [P, K], g read in place when dense
                         int at = base + t * size + gi * s.og * s.k;
                         if (direct)
                             GemmF32.gemm(s.og, s.k, s.p, ga, go + n * gs[0] + gi * s.og * gs[1], gs[1], 1, cols, 0, 1, s.p,
@@ -262,15 +269,12 @@ final class ConvKernels {
             }
     }
 
-    /**
-     * The column matrix [K, P] of the padded planes, 0 at the extra positions (they meet zeros of the gradient, and
-     * an infinite input there would make 0·∞ = NaN).
-     */
+    /** The exact column matrix [K, OH·OW] of the padded planes (callers use the exact numbering). */
     private static void columns(float[] padded, Shape s, float[] cols, VectorMask<Float>[] valid) {
         for (int r = 0; r < s.k; r++) spread(padded, s.rows[r], s.wp, s.oh, cols, r * s.p, s, valid);
     }
 
-    /** Image n's output channels [o0, o0 + OG) of the gradient as [OG, P] in the column numbering, 0 at the extra positions. */
+    /** Image n's output channels [o0, o0 + OG) of a strided gradient as a dense [OG, OH·OW] (exact numbering). */
     private static void gradient(View grad, float[] ga, int n, int o0, Shape s, float[] g, VectorMask<Float>[] valid) {
         int[] gs = grad.layout().strides();
         int go = grad.layout().offset() + n * gs[0] + o0 * gs[1];
