@@ -171,7 +171,7 @@ final class ConvKernels {
     private static void correlate(View in, Shape s, GemmF32.PackedA[] packed, float[] bias, View out) {
         float[] xa = (float[]) ((HeapStorage) in.storage()).array(), oa = (float[]) ((HeapStorage) out.storage()).array();
         int oo = out.layout().offset();
-        VectorMask<Float>[] valid = validLanes(s);
+        VectorMask<Float>[] valid = s.exact ? validLanes(s) : null;
         Parallel.forRange(s.n, s.grain(), (from, to) -> {
             Buffers buf = BUFFERS.get();
             float[] padded = buf.get(PADDED, s.paddedSize);
@@ -180,8 +180,8 @@ final class ConvKernels {
             for (int n = from; n < to; n++)
                 for (int gi = 0; gi < s.groups; gi++) {
                     pad(in, xa, n, gi * s.cg, s, padded);
-                    int block = oo + (n * s.o + gi * s.og) * s.p;
                     if (s.exact) {
+                        int block = oo + (n * s.o + gi * s.og) * s.p;
                         // out [OG, OH·OW] (+)= w [OG, K] · columns [K, OH·OW], written in place (on the bias)
                         columns(padded, s, cols, valid);
                         if (bias != null)
@@ -283,11 +283,9 @@ final class ConvKernels {
             return;
         }
         for (int o = 0; o < s.og; o++)
-            for (int oy = 0; oy < s.oh; oy++) {
-                int src = go + o * gs[1] + oy * gs[2], dst = o * s.p + oy * s.wq;
-                for (int ox = 0; ox < s.ow; ox++) g[dst + ox] = ga[src + ox * gs[3]];
-                Arrays.fill(g, dst + s.ow, dst + s.wq, 0);
-            }
+            for (int oy = 0; oy < s.oh; oy++)
+                for (int ox = 0, src = go + o * gs[1] + oy * gs[2], dst = o * s.p + oy * s.ow; ox < s.ow; ox++)
+                    g[dst + ox] = ga[src + ox * gs[3]];
     }
 
     /** Masks that keep the first OW lanes of a WQ-wide row, one per vector of it. */
